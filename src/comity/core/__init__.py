@@ -1,0 +1,1 @@
+"""Core: confidentiality labels, users and clearances, the change log, shared UI pieces."""

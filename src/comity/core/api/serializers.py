@@ -1,0 +1,71 @@
+"""Serializers of core: labels (JSON and STANAG 4774 XML), change-log entries, the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from comity.core.banner import label_spec
+from comity.core.label_xml import to_xml
+from comity.core.labels import spec_to_dict
+from comity.core.models import AuditEntry, CategoryTag, ConfidentialityLabel, User
+
+
+class LabelField(serializers.Field):
+    """A label as its JSON form on output; a marking string or label JSON on input."""
+
+    def to_representation(self, value: ConfidentialityLabel) -> dict[str, Any]:
+        return spec_to_dict(label_spec(value))
+
+    def to_internal_value(self, data: Any) -> ConfidentialityLabel:
+        from comity.core.labels import LabelError, label_get_or_create, parse_marking, spec_from_dict
+
+        try:
+            spec = parse_marking(data) if isinstance(data, str) else spec_from_dict(data)
+            return label_get_or_create(spec)
+        except LabelError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class ConfidentialityLabelSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+    xml = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConfidentialityLabel
+        fields = ["id", "marking", "label", "xml"]
+
+    def get_label(self, obj: ConfidentialityLabel) -> dict[str, Any]:
+        return spec_to_dict(label_spec(obj))
+
+    def get_xml(self, obj: ConfidentialityLabel) -> str:
+        tags = dict(CategoryTag.objects.filter(policy=obj.policy_id).values_list("name", "oid"))
+        return to_xml(label_spec(obj), policy_oid=obj.policy.oid, tag_oids=tags)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    label = LabelField(read_only=True)
+    object_type = serializers.CharField(source="content_type.model", read_only=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "time", "username", "action", "object_type", "object_id", "object_repr", "before", "after", "label"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    clearances = serializers.SerializerMethodField()
+    groups = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["username", "nationality", "clearances", "groups"]
+
+    def get_clearances(self, obj: User) -> dict[str, str]:
+        return {c.policy.name: c.classification.name for c in obj.clearances.select_related("policy", "classification")}
+
+    def get_groups(self, obj: User) -> list[str]:
+        from comity.core.selectors import subject_for
+
+        subject = subject_for(obj)
+        return sorted({value for tag, value in subject.holdings if tag == "Releasable To"} - {obj.nationality})

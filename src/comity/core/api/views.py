@@ -1,0 +1,49 @@
+"""Core API: labels visible to the caller, the change log, and who the caller is."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from rest_framework import viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from comity.core.api.serializers import AuditEntrySerializer, ConfidentialityLabelSerializer, MeSerializer
+from comity.core.models import AuditEntry, ConfidentialityLabel
+from comity.core.selectors import labels_visible_to, subject_for
+
+
+class LabelViewSet(viewsets.ReadOnlyModelViewSet):
+    """Labels the caller may see, as JSON and STANAG 4774 XML."""
+
+    serializer_class = ConfidentialityLabelSerializer
+
+    def get_queryset(self) -> QuerySet[ConfidentialityLabel]:
+        return labels_visible_to(subject_for(self.request.user)).select_related("policy", "classification")
+
+
+class AuditEntryFilter(filters.FilterSet):
+    object_type = filters.CharFilter(field_name="content_type__model", lookup_expr="iexact")
+    since = filters.IsoDateTimeFilter(field_name="time", lookup_expr="gte")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "object_id", "username"]
+
+
+class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The change log; each entry is visible under the label of the record it describes."""
+
+    serializer_class = AuditEntrySerializer
+    filterset_class = AuditEntryFilter
+
+    def get_queryset(self) -> QuerySet[AuditEntry]:
+        return AuditEntry.objects.visible_to(self.request.user).select_related("content_type", "label")
+
+
+class MeView(APIView):
+    """The caller's nationality, clearances and current releasability groups."""
+
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)

@@ -1,0 +1,99 @@
+"""Writing the change log. Services call these inside their own ``transaction.atomic`` block.
+
+``snapshot`` captures a record's concrete fields as JSON-safe values; ``audit_*`` store one
+``AuditEntry`` per change with the record's label (PUBLIC for unlabelled reference data).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from comity.core.models import AuditEntry, ConfidentialityLabel
+from comity.core.models.audit import AuditAction
+
+if TYPE_CHECKING:
+    from comity.core.models import User
+
+
+#: Fields whose values never enter the change log: secrets stay where they are.
+REDACTED_FIELDS = frozenset({"password"})
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The record's concrete field values, as JSON would store them (foreign keys as ids).
+
+    Secrets (password hashes) are replaced by a marker, so the log shows that they changed
+    without holding them.
+    """
+    raw = {
+        field.attname: "[redacted]" if field.attname in REDACTED_FIELDS else getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+    }
+    return json.loads(json.dumps(raw, cls=DjangoJSONEncoder))
+
+
+def _label_of(instance: models.Model) -> ConfidentialityLabel:
+    from comity.core.labels import public_label
+
+    label_id = getattr(instance, "label_id", None)
+    if label_id is not None:
+        return ConfidentialityLabel(pk=label_id)
+    return public_label()
+
+
+def audit_entry(
+    *,
+    acting_user: User | None,
+    action: AuditAction,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    label: ConfidentialityLabel | None = None,
+) -> AuditEntry:
+    """An unsaved change-log entry, for services that write many at once with ``bulk_create``."""
+    return AuditEntry(
+        user=acting_user if acting_user is not None and acting_user.pk else None,
+        username=acting_user.get_username() if acting_user is not None else "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:255],
+        before=before,
+        after=after,
+        label=label or _label_of(instance),
+    )
+
+
+def audit_create(instance: models.Model, *, acting_user: User | None) -> AuditEntry:
+    """Record that ``instance`` was just created."""
+    entry = audit_entry(
+        acting_user=acting_user, action=AuditAction.CREATE, instance=instance, before=None, after=snapshot(instance)
+    )
+    entry.save()
+    return entry
+
+
+def audit_update(instance: models.Model, before: dict[str, Any], *, acting_user: User | None) -> AuditEntry | None:
+    """Record an update; nothing is written when no field changed."""
+    after = snapshot(instance)
+    if after == before:
+        return None
+    entry = audit_entry(
+        acting_user=acting_user, action=AuditAction.UPDATE, instance=instance, before=before, after=after
+    )
+    entry.save()
+    return entry
+
+
+def audit_delete(instance: models.Model, *, acting_user: User | None) -> AuditEntry:
+    """Record a deletion; call before ``instance.delete()`` so that the primary key is known."""
+    entry = audit_entry(
+        acting_user=acting_user, action=AuditAction.DELETE, instance=instance, before=snapshot(instance), after=None
+    )
+    entry.save()
+    return entry

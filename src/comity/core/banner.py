@@ -1,0 +1,46 @@
+"""The label banner: the highest label among those rendered on a page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from django.utils.html import format_html
+
+from comity.core.access import PUBLIC_POLICY, LabelSpec
+from comity.core.labels import high_water_mark, render_marking
+from comity.core.models import ConfidentialityLabel
+
+BANNER_PLACEHOLDER = "<!--comity:label-banner-->"
+
+
+@lru_cache(maxsize=4096)
+def _spec_by_fingerprint(fingerprint: str) -> LabelSpec:
+    """Labels are immutable, so a label's content is cached by its content digest."""
+    label = ConfidentialityLabel.objects.select_related("policy", "classification").prefetch_related(
+        "categories__values"
+    ).get(fingerprint=fingerprint)
+    return label.to_spec()
+
+
+def label_spec(label: ConfidentialityLabel) -> LabelSpec:
+    """The content of a stored label (cached)."""
+    return _spec_by_fingerprint(label.fingerprint)
+
+
+def level_class(spec: LabelSpec | None) -> str:
+    """A CSS modifier for the banner colour: public, or the classification's rank."""
+    if spec is None or spec.policy == PUBLIC_POLICY:
+        return "public"
+    return f"rank-{min(spec.rank, 5)}"
+
+
+def banner_html(labels: Iterable[ConfidentialityLabel]) -> str:
+    """The banner for a page that showed ``labels`` (PUBLIC when it showed none)."""
+    spec = high_water_mark(label_spec(label) for label in labels)
+    marking = render_marking(spec) if spec is not None else "PUBLIC"
+    return format_html(
+        '<div class="label-banner label-banner--{}" role="note" aria-label="Page classification">{}</div>',
+        level_class(spec),
+        marking,
+    )

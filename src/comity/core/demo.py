@@ -1,0 +1,88 @@
+"""Demo users and demo records for ``make demo``.
+
+The demo records are clearly marked as demonstration content (they hold no real information);
+they exist so that users of different nations and clearances visibly see different things.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from comity.core import services
+from comity.core.labels import label_from_marking
+from comity.core.models import User
+
+DEMO_PASSWORD = "comity-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    nation: str
+    clearance: str | None
+    description: str
+    staff: bool = False
+
+
+DEMO_USERS = (
+    DemoUser("admin", "BEL", "TOP SECRET", "NATO staff officer, admin rights", staff=True),
+    DemoUser("analyst.nld", "NLD", "SECRET", "Netherlands analyst, NATO SECRET"),
+    DemoUser("attache.fin", "FIN", "RESTRICTED", "Finnish attaché, NATO RESTRICTED"),
+    DemoUser("officer.ukr", "UKR", "UNCLASSIFIED", "Ukrainian liaison officer (PfP partner)"),
+    DemoUser("guest", "AUT", None, "Austrian guest, no NATO clearance"),
+)
+
+DEMO_NOTE_BODY = (
+    "Demonstration record created by `comity demo` to show label-based access. "
+    "It holds no real information."
+)
+
+#: (state, title, label marking): each label admits a different set of demo users.
+DEMO_NOTES = (
+    ("EST", "Demo: public note on Estonia", "PUBLIC"),
+    ("LTU", "Demo: NATO UNCLASSIFIED note", "NATO UNCLASSIFIED"),
+    ("LVA", "Demo: NATO RESTRICTED note releasable to NATO", "NATO RESTRICTED REL TO NATO"),
+    ("FIN", "Demo: NATO RESTRICTED note releasable to FIN and SWE", "NATO RESTRICTED REL TO FIN, SWE"),
+    ("UKR", "Demo: NATO UNCLASSIFIED note releasable to PfP partners", "NATO UNCLASSIFIED REL TO PFP"),
+    ("NLD", "Demo: NATO SECRET note releasable to NLD only", "NATO SECRET REL TO NLD"),
+    ("POL", "Demo: NATO CONFIDENTIAL note releasable to NATO", "NATO CONFIDENTIAL REL TO NATO"),
+)
+
+
+@transaction.atomic
+def demo_load() -> list[User]:
+    """Create the demo users and notes (idempotent); return the users."""
+    from comity.registry.models import CountryNote, State
+    from comity.registry.services import country_note_create
+
+    users = []
+    for spec in DEMO_USERS:
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = services.user_create(
+                acting_user=None,
+                username=spec.username,
+                nationality=spec.nation,
+                password=DEMO_PASSWORD,
+                is_staff=spec.staff,
+                is_superuser=spec.staff,
+            )
+            user.first_name = spec.description
+            user.save(update_fields=["first_name"])
+        if spec.clearance:
+            services.user_set_clearance(acting_user=None, user=user, policy="NATO", level=spec.clearance)
+        users.append(user)
+    author = users[0]
+    for iso3, title, marking in DEMO_NOTES:
+        if not CountryNote.objects.filter(title=title).exists():
+            country_note_create(
+                acting_user=author,
+                state=State.objects.get(iso3=iso3),
+                title=title,
+                body=DEMO_NOTE_BODY,
+                label=label_from_marking(marking),
+                source="comity demo data (not a real record)",
+            )
+    return users

@@ -1,0 +1,97 @@
+"""STANAG 4774 confidentiality-label XML: write, read back, and validate against the XSD.
+
+The schema is the NCI Agency's ``nl-cl.xsd`` shipped in ``comity/data/labels`` (see its
+SOURCES.md); validation never touches the network.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+
+from lxml import etree
+
+from comity.core.access import CategorySpec, CategoryType, LabelSpec
+from comity.data import PACKAGE_DATA
+
+NS = "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
+_Q = f"{{{NS}}}"
+SCHEMA_FILE = PACKAGE_DATA / "labels" / "nl-cl.xsd"
+
+
+class LabelXMLError(ValueError):
+    """Label XML that is not well formed or not valid against the STANAG 4774 schema."""
+
+
+@cache
+def schema() -> etree.XMLSchema:
+    """The STANAG 4774 schema, parsed once."""
+    return etree.XMLSchema(etree.parse(str(SCHEMA_FILE)))
+
+
+def _timestamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_element(spec: LabelSpec, *, policy_oid: str = "", tag_oids: dict[str, str] | None = None) -> etree._Element:
+    """Build the ``ConfidentialityLabel`` element of a label."""
+    tag_oids = tag_oids or {}
+    root = etree.Element(f"{_Q}ConfidentialityLabel", nsmap={"slab": NS})
+    info = etree.SubElement(root, f"{_Q}ConfidentialityInformation")
+    policy = etree.SubElement(info, f"{_Q}PolicyIdentifier")
+    policy.text = spec.policy
+    if policy_oid:
+        policy.set("URI", f"urn:oid:{policy_oid}")
+    etree.SubElement(info, f"{_Q}Classification").text = spec.classification
+    for category in sorted(spec.categories, key=lambda c: c.tag_name):
+        element = etree.SubElement(info, f"{_Q}Category", TagName=category.tag_name, Type=category.type.value)
+        if category.tag_name in tag_oids:
+            element.set("URI", f"urn:oid:{tag_oids[category.tag_name]}")
+        for value in sorted(category.values):
+            etree.SubElement(element, f"{_Q}GenericValue").text = value
+    created = spec.created or datetime.now(UTC)
+    etree.SubElement(root, f"{_Q}CreationDateTime").text = _timestamp(created)
+    return root
+
+
+def to_xml(spec: LabelSpec, *, policy_oid: str = "", tag_oids: dict[str, str] | None = None) -> str:
+    """Serialise a label to schema-valid STANAG 4774 XML."""
+    element = to_element(spec, policy_oid=policy_oid, tag_oids=tag_oids)
+    validate(element)
+    return etree.tostring(element, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode()
+
+
+def validate(element: etree._Element) -> None:
+    """Raise ``LabelXMLError`` with the schema's first complaint when the element is invalid."""
+    checker = schema()
+    if not checker.validate(element):
+        error = checker.error_log.last_error
+        raise LabelXMLError(f"label XML is not valid STANAG 4774: line {error.line}: {error.message}")
+
+
+def from_xml(text: str | bytes, *, rank_of: dict[tuple[str, str], int]) -> LabelSpec:
+    """Parse and validate label XML; ``rank_of`` maps (policy, classification) to its rank."""
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        element = etree.fromstring(text.encode() if isinstance(text, str) else text, parser)
+    except etree.XMLSyntaxError as exc:
+        raise LabelXMLError(f"label XML is not well formed: {exc}") from exc
+    validate(element)
+    info = element.find(f"{_Q}ConfidentialityInformation")
+    if info is None:  # pragma: no cover - the schema requires it
+        raise LabelXMLError("label XML has no ConfidentialityInformation")
+    policy = (info.findtext(f"{_Q}PolicyIdentifier") or "").strip()
+    classification = (info.findtext(f"{_Q}Classification") or "").strip()
+    if (policy, classification) not in rank_of:
+        raise LabelXMLError(f"unknown policy/classification {policy} {classification}")
+    categories = tuple(
+        CategorySpec(
+            tag_name=c.get("TagName", ""),
+            type=CategoryType(c.get("Type", "")),
+            values=frozenset((v.text or "").strip() for v in c),
+        )
+        for c in info.findall(f"{_Q}Category")
+    )
+    created_text = (element.findtext(f"{_Q}CreationDateTime") or "").strip()
+    created = datetime.fromisoformat(created_text.replace("Z", "+00:00")) if created_text else None
+    return LabelSpec(policy, classification, rank_of[(policy, classification)], categories, created)

@@ -1,0 +1,82 @@
+"""``comity user``: add users, give clearances, print API tokens, deactivate."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from comity.core import services
+from comity.core.models import User
+
+
+class Command(BaseCommand):
+    help = "Manage users: add, clear, token, deactivate, list."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="Create a user of a nation with a clearance.")
+        add.add_argument("username")
+        add.add_argument("--nation", required=True, help="ISO 3166 alpha-3 code")
+        add.add_argument("--clearance", help="Classification, e.g. SECRET (omit for none)")
+        add.add_argument("--policy", default="NATO")
+        add.add_argument("--password", help="Omit for a token-only account")
+        add.add_argument("--staff", action="store_true", help="May use the admin")
+        clear = sub.add_parser("clear", help="Set a user's clearance in a policy.")
+        clear.add_argument("username")
+        clear.add_argument("--clearance", required=True)
+        clear.add_argument("--policy", default="NATO")
+        token = sub.add_parser("token", help="Print the user's API token.")
+        token.add_argument("username")
+        off = sub.add_parser("deactivate", help="Deactivate a user and end all their sessions.")
+        off.add_argument("username")
+        sub.add_parser("list", help="List users as JSON.")
+
+    def _user(self, username: str) -> User:
+        try:
+            return User.objects.get(username=username)
+        except User.DoesNotExist:
+            raise CommandError(f"no user {username!r}") from None
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        try:
+            if action == "add":
+                user = services.user_create(
+                    acting_user=None,
+                    username=options["username"],
+                    nationality=options["nation"],
+                    password=options["password"],
+                    is_staff=options["staff"],
+                )
+                if options["clearance"]:
+                    services.user_set_clearance(
+                        acting_user=None, user=user, policy=options["policy"], level=options["clearance"]
+                    )
+                self.stdout.write(f"created {user.username} ({user.nationality})")
+            elif action == "clear":
+                services.user_set_clearance(
+                    acting_user=None,
+                    user=self._user(options["username"]),
+                    policy=options["policy"],
+                    level=options["clearance"],
+                )
+            elif action == "token":
+                self.stdout.write(services.user_token(acting_user=None, user=self._user(options["username"])))
+            elif action == "deactivate":
+                ended = services.user_deactivate(acting_user=None, user=self._user(options["username"]))
+                self.stdout.write(f"deactivated {options['username']}; ended {ended} session(s)")
+            elif action == "list":
+                rows = [
+                    {
+                        "username": u.username,
+                        "nationality": u.nationality,
+                        "active": u.is_active,
+                        "clearances": {c.policy.name: c.classification.name for c in u.clearances.all()},
+                    }
+                    for u in User.objects.prefetch_related("clearances__policy", "clearances__classification")
+                ]
+                self.stdout.write(json.dumps(rows, indent=2))
+        except services.UserError as exc:
+            raise CommandError(str(exc)) from exc

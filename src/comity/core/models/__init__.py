@@ -1,0 +1,29 @@
+"""Core models: security policies and labels, users and clearances, the change log."""
+
+from comity.core.models.audit import AuditEntry
+from comity.core.models.base import LabelledModel, LabelledQuerySet
+from comity.core.models.labels import (
+    CategoryTag,
+    Classification,
+    ConfidentialityLabel,
+    LabelCategory,
+    LabelCategoryValue,
+    SecurityPolicy,
+)
+from comity.core.models.users import CategoryGrant, Clearance, LoginSession, User
+
+__all__ = [
+    "AuditEntry",
+    "CategoryGrant",
+    "CategoryTag",
+    "Classification",
+    "Clearance",
+    "ConfidentialityLabel",
+    "LabelCategory",
+    "LabelCategoryValue",
+    "LabelledModel",
+    "LabelledQuerySet",
+    "LoginSession",
+    "SecurityPolicy",
+    "User",
+]

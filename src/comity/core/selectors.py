@@ -1,0 +1,94 @@
+"""Reads for core: who a user is for access decisions, and which labels they may see.
+
+``labels_visible_to`` is ``access.decide`` written as SQL. Keep the two in step: the hypothesis
+test in ``core/tests/test_access_property.py`` fails when they disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.conf import settings
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from comity.core.access import PUBLIC_POLICY, CategoryType, Subject, nation_holdings
+from comity.core.models import CategoryGrant, Clearance, ConfidentialityLabel, LabelCategory, LabelCategoryValue
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from comity.core.models import User
+
+M = TypeVar("M", bound=Model)
+
+
+def group_resolver() -> Callable[[str, date], frozenset[str]]:
+    """The configured function that expands a nation into its releasability groups on a date."""
+    return import_string(settings.COMITY_GROUP_RESOLVER)  # type: ignore[no-any-return]
+
+
+def subject_for(user: User | AnonymousUser, on: date | None = None) -> Subject:
+    """Build the access subject of a user now (or ``on`` a date), expanding groups afresh.
+
+    Cached on the user object for the rest of the request: within one request the answer
+    cannot change, and each labelled query would otherwise repeat three small lookups.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Subject(nation=None)
+    day = on or timezone.localdate()
+    cached = getattr(user, "_comity_subject", None)
+    if cached is not None and cached[0] == day:
+        return cached[1]  # type: ignore[no-any-return]
+    clearances = dict(Clearance.objects.filter(user=user).values_list("policy__name", "classification__rank"))
+    nation = user.nationality or None
+    groups = group_resolver()(nation, day) if nation else frozenset()
+    grants = frozenset(CategoryGrant.objects.filter(user=user).values_list("tag_name", "value"))
+    subject = Subject(nation=nation, clearances=clearances, holdings=nation_holdings(nation, groups) | grants)
+    user._comity_subject = (day, subject)  # type: ignore[union-attr]
+    return subject
+
+
+def _holds(subject: Subject, tag_field: str, value_field: str) -> Q:
+    """SQL for "the subject holds this (tag, value)"; matches nothing when it holds nothing."""
+    by_tag: dict[str, list[str]] = {}
+    for tag, value in subject.holdings:
+        by_tag.setdefault(tag, []).append(value)
+    clauses = [Q(**{tag_field: tag, f"{value_field}__in": sorted(values)}) for tag, values in sorted(by_tag.items())]
+    return reduce(or_, clauses) if clauses else Q(pk__in=[])
+
+
+def labels_visible_to(subject: Subject) -> QuerySet[ConfidentialityLabel]:
+    """The labels a subject may see, as one SQL query (used as a subquery by ``visible_to``)."""
+    classification = Q(policy__name=PUBLIC_POLICY) | reduce(
+        or_,
+        (Q(policy__name=policy, classification__rank__lte=rank) for policy, rank in subject.clearances.items()),
+        Q(pk__in=[]),
+    )
+    held_value = _holds(subject, "category__tag_name", "value")
+    permissive_unmet = LabelCategory.objects.filter(label=OuterRef("pk"), type=CategoryType.PERMISSIVE.value).exclude(
+        Exists(LabelCategoryValue.objects.filter(held_value, category=OuterRef("pk")))
+    )
+    restrictive_unmet = LabelCategoryValue.objects.filter(
+        category__label=OuterRef("pk"), category__type=CategoryType.RESTRICTIVE.value
+    ).exclude(held_value)
+    return ConfidentialityLabel.objects.filter(classification).exclude(Exists(permissive_unmet)).exclude(
+        Exists(restrictive_unmet)
+    )
+
+
+def access_or_404(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: Any) -> M:
+    """Fetch one labelled record the user may see; missing and forbidden both answer 404.
+
+    A label must never leak that a record exists, so there is no 403 path here.
+    """
+    try:
+        return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined, no-any-return]
+    except (queryset.model.DoesNotExist, ValueError) as exc:
+        raise Http404("No such record.") from exc

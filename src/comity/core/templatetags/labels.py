@@ -1,0 +1,37 @@
+"""Template tags for labels: a badge on every record, recorded for the page banner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from comity.core.banner import BANNER_PLACEHOLDER, label_spec, level_class
+from comity.core.models import ConfidentialityLabel
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def label_badge(context: dict[str, Any], label: ConfidentialityLabel | None) -> SafeString:
+    """Render a record's label and remember it for the page's banner."""
+    if label is None:
+        return mark_safe("")
+    request = context.get("request")
+    if request is not None:
+        if not hasattr(request, "comity_labels"):
+            request.comity_labels = []
+        request.comity_labels.append(label)
+    return format_html(
+        '<span class="label-badge label-badge--{}" title="Confidentiality label">{}</span>',
+        level_class(label_spec(label)),
+        label.marking,
+    )
+
+
+@register.simple_tag
+def label_banner() -> SafeString:
+    """Where the page banner goes; ``LabelBannerMiddleware`` fills it after rendering."""
+    return mark_safe(BANNER_PLACEHOLDER)

@@ -1,0 +1,1 @@
+"""comity.planning."""

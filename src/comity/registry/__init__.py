@@ -1,0 +1,1 @@
+"""Registry: states, organisations, memberships over time and partnership frameworks."""

@@ -1,0 +1,121 @@
+"""Registry API: reference data, the alliance on a date, and labelled country notes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from comity.registry import selectors, services
+from comity.registry.api.serializers import (
+    AllianceStateSerializer,
+    CountryNoteSerializer,
+    FrameworkSerializer,
+    MembershipSerializer,
+    OrganisationSerializer,
+    ParticipationSerializer,
+    StateSerializer,
+)
+from comity.registry.filtersets import CountryNoteFilter, MembershipFilter, ParticipationFilter, StateFilter
+from comity.registry.models import CountryNote, Membership, Organisation, Participation, PartnershipFramework, State
+
+
+class StateViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = State.objects.all()
+    serializer_class = StateSerializer
+    filterset_class = StateFilter
+    lookup_field = "iso3"
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Organisation.objects.all()
+    serializer_class = OrganisationSerializer
+    lookup_field = "code"
+
+
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = PartnershipFramework.objects.select_related("organisation")
+    serializer_class = FrameworkSerializer
+    lookup_field = "code"
+
+
+class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Membership.objects.select_related("organisation", "state")
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+
+
+class ParticipationViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Participation.objects.select_related("framework", "state")
+    serializer_class = ParticipationSerializer
+    filterset_class = ParticipationFilter
+
+
+def parse_day(raw: str | None) -> date:
+    """An ``on`` query parameter as a date (today when absent), or a 400 naming the problem."""
+    if not raw:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationError({"on": f"{raw!r} is not a date (YYYY-MM-DD)"}) from exc
+
+
+class AllianceView(APIView):
+    """Time travel: every member and partner of an organisation on a date, for the map and lists."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("organisation", OpenApiTypes.STR, description="Organisation code (default NATO)"),
+            OpenApiParameter("on", OpenApiTypes.DATE, description="As-of date (default today)"),
+        ],
+        responses=AllianceStateSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        code = request.query_params.get("organisation", "NATO").upper()
+        if selectors.organisation_or_none(code) is None:
+            raise NotFound(f"no organisation {code}")
+        day = parse_day(request.query_params.get("on"))
+        rows = [
+            {"iso3": m.state.iso3, "iso_numeric": m.state.iso_numeric, "name": m.state.name, "status": "member",
+             "joined": m.joined}
+            for m in selectors.memberships_on(code, day)
+        ]
+        for framework in PartnershipFramework.objects.filter(organisation__code=code):
+            rows += [
+                {"iso3": p.state.iso3, "iso_numeric": p.state.iso_numeric, "name": p.state.name,
+                 "status": framework.code, "joined": p.start}
+                for p in selectors.participations_on(framework.code, day)
+            ]
+        return Response({"organisation": code, "on": day, "states": AllianceStateSerializer(rows, many=True).data})
+
+
+class CountryNoteViewSet(viewsets.ModelViewSet):
+    """Labelled country notes: lists, details and writes all see only what the caller may see."""
+
+    serializer_class = CountryNoteSerializer
+    filterset_class = CountryNoteFilter
+
+    def get_queryset(self) -> QuerySet[CountryNote]:
+        return CountryNote.objects.visible_to(self.request.user).select_related("state", "label", "author")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.country_note_create(acting_user=self.request.user, **data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("state", None)
+        serializer.instance = services.country_note_update(acting_user=self.request.user, note=serializer.instance, **data)
+
+    def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
+        services.country_note_delete(acting_user=request.user, note=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,83 @@
+"""Registry pages: states, country profiles, the alliance on a date, the map, country notes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from comity.core.selectors import access_or_404
+from comity.registry import selectors, services
+from comity.registry.filtersets import CountryNoteFilter, StateFilter
+from comity.registry.forms import CountryNoteForm, OnDateForm
+from comity.registry.models import CountryNote, Organisation, State
+
+
+def state_list(request: HttpRequest) -> HttpResponse:
+    """All states, searchable; htmx requests get just the table."""
+    filterset = StateFilter(request.GET, queryset=State.objects.all())
+    page = Paginator(filterset.qs, 60).get_page(request.GET.get("page"))
+    template = "registry/_state_table.html" if request.htmx else "registry/state_list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"page": page, "filter": filterset})
+
+
+def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
+    """A country profile: codes, capital, memberships and partnerships over time, visible notes."""
+    state = get_object_or_404(State, iso3=iso3.upper())
+    timeline = selectors.state_timeline(state)
+    notes = CountryNote.objects.visible_to(request.user).filter(state=state).select_related("label")
+    return render(request, "registry/state_detail.html", {"state": state, "notes": notes, **timeline})
+
+
+def alliance(request: HttpRequest) -> HttpResponse:
+    """Time travel: an organisation's members and partners on any date."""
+    form = OnDateForm(request.GET or None)
+    day = form.day()
+    code = (form.cleaned_data.get("organisation") if form.is_valid() else "") or "NATO"
+    organisation = get_object_or_404(Organisation, code=code.upper())
+    groups = selectors.alliance_on(organisation.code, day)
+    frameworks = {f.code: f for f in organisation.frameworks.all()}
+    context = {
+        "form": form,
+        "day": day,
+        "organisation": organisation,
+        "organisations": Organisation.objects.all(),
+        "members": selectors.memberships_on(organisation.code, day),
+        "partners": [(frameworks[code], selectors.participations_on(code, day)) for code in groups if code != "members"],
+    }
+    return render(request, "registry/alliance.html", context)
+
+
+def alliance_map(request: HttpRequest) -> HttpResponse:
+    """The world map coloured by members and partners, with a date slider."""
+    return render(request, "registry/alliance_map.html", {"organisations": Organisation.objects.all()})
+
+
+def note_list(request: HttpRequest) -> HttpResponse:
+    filterset = CountryNoteFilter(
+        request.GET, queryset=CountryNote.objects.visible_to(request.user).select_related("state", "label")
+    )
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "registry/note_list.html", {"page": page, "filter": filterset})
+
+
+def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    note = access_or_404(CountryNote.objects.select_related("state", "label", "author"), request.user, pk=pk)
+    return render(request, "registry/note_detail.html", {"note": note})
+
+
+def note_create(request: HttpRequest) -> HttpResponse:
+    form = CountryNoteForm(request.POST or None, initial={"state": request.GET.get("state")})
+    if request.method == "POST" and form.is_valid():
+        note = services.country_note_create(
+            acting_user=request.user,  # type: ignore[arg-type]
+            state=form.cleaned_data["state"],
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            source=form.cleaned_data["source"],
+            label=form.cleaned_data["marking"],
+        )
+        messages.success(request, "Note recorded.")
+        return redirect("registry:note-detail", pk=note.pk)
+    return render(request, "registry/note_form.html", {"form": form})

@@ -1,0 +1,15 @@
+"""The site's URL map: pages per app, the API under /api/, its schema and docs, the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("comity.core.urls")),
+    path("registry/", include("comity.registry.urls")),
+    path("admin/", admin.site.urls),
+    path("api/core/", include("comity.core.api.urls")),
+    path("api/registry/", include("comity.registry.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
