@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -114,7 +114,7 @@ def classification_rank(policy: str, classification: str) -> int:
     return int(rank)
 
 
-_MARKING = re.compile(r"^(?P<head>.+?)(?:\s+REL TO\s+(?P<rel>.+))?$")
+_MARKING = re.compile(r"^(?P<head>.+?)(?:\s+REL TO\s+(?P<rel>.+))?$", re.IGNORECASE)
 
 
 def parse_marking(text: str) -> LabelSpec:
@@ -222,12 +222,20 @@ def public_label() -> ConfidentialityLabel:
     return label_get_or_create(LabelSpec(PUBLIC_POLICY, "UNMARKED", 0, (), timezone.now()))
 
 
-def high_water_mark(specs: Iterable[LabelSpec]) -> LabelSpec | None:
+def _expanded(values: set[str], expand: Callable[[str], frozenset[str]]) -> set[str]:
+    return {nation for value in values for nation in (expand(value) if value in RELEASABILITY_GROUPS else {value})}
+
+
+def high_water_mark(
+    specs: Iterable[LabelSpec], expand: Callable[[str], frozenset[str]] | None = None
+) -> LabelSpec | None:
     """The label that covers every label on a page, for the page banner.
 
     Highest classification (any non-PUBLIC policy above PUBLIC); restrictive values united;
-    permissive values of a tag intersected over the labels that carry it (when the intersection
-    is empty, the narrowest set is shown, since no single release covers the page).
+    permissive values of a tag intersected over the labels that carry it. ``expand`` turns a
+    group value (``NATO``) into its current nations so that ``REL TO NATO`` and ``REL TO FIN,
+    NLD`` meet at ``FIN, NLD``; when nothing is common, the narrowest set is shown, since no
+    single release covers the page.
     """
     specs = list(specs)
     if not specs:
@@ -242,7 +250,14 @@ def high_water_mark(specs: Iterable[LabelSpec]) -> LabelSpec | None:
                 restrictive.setdefault(category.tag_name, set()).update(category.values)
             elif category.type is CategoryType.PERMISSIVE:
                 current = permissive.get(category.tag_name)
-                permissive[category.tag_name] = set(category.values) if current is None else current & category.values
+                values = set(category.values)
+                if current is None:
+                    permissive[category.tag_name] = values
+                    continue
+                common = current & values
+                if expand is not None and not common:
+                    common = _expanded(current, expand) & _expanded(values, expand)
+                permissive[category.tag_name] = common
                 if category.tag_name not in narrowest or len(category.values) < len(narrowest[category.tag_name]):
                     narrowest[category.tag_name] = category.values
     categories = [CategorySpec(t, CategoryType.RESTRICTIVE, frozenset(v)) for t, v in restrictive.items()]

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.models import AuditEntry, Clearance
 from comity.core.selectors import group_resolver
 
@@ -35,7 +36,11 @@ def my_access(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The change log, filtered by the entries' labels like every other labelled list."""
-    entries = AuditEntry.objects.visible_to(request.user).select_related("content_type", "label")
+    entries = (
+        AuditEntry.objects.visible_to(request.user)
+        .select_related("content_type", *LABEL_SELECT)
+        .prefetch_related(*LABEL_PREFETCH)
+    )
     if object_type := request.GET.get("type"):
         entries = entries.filter(content_type__model=object_type.lower())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))

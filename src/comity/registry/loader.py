@@ -146,13 +146,18 @@ def require(value: str, pattern: str, *, file: str, line: int, field: str, what:
 # --- states -------------------------------------------------------------------------------
 
 
+#: CLDR's pseudo-entries for regions ("European Union", "Outlying Oceania", "Unknown Region"):
+#: user-assigned codes that name no state or territory. Kosovo's XKS is kept (see SOURCES.md).
+NOT_STATES = frozenset({"QOO", "QUU", "ZZZ"})
+
+
 def _iso_entries(directory: Path) -> dict[str, dict[str, str]]:
     """ISO 3166-1 entries by alpha-3 code, from the CLDR-derived table (first named row wins)."""
     name = "passport_country_codes_iso_stanag.csv"
     entries: dict[str, dict[str, str]] = {}
     for line, row in rows(directory / name, ("iso2c", "iso3c", "iso3n", "stanag", "capital", "en")):
-        if not row["en"] or not row["iso3n"] or row["iso3c"] in entries:
-            continue  # name variants and non-ISO rows (Ascension, Tristan da Cunha) are skipped
+        if not row["en"] or not row["iso3n"] or row["iso3c"] in entries or row["iso3c"] in NOT_STATES:
+            continue  # name variants, regions and non-ISO rows (Ascension, Tristan da Cunha) are skipped
         require(row["iso3c"], "[A-Z]{3}", file=name, line=line, field="iso3c", what="an alpha-3 code")
         require(row["iso2c"], "[A-Z]{2}", file=name, line=line, field="iso2c", what="an alpha-2 code")
         require(row["iso3n"], "[0-9]{3}", file=name, line=line, field="iso3n", what="a 3-digit numeric code")

@@ -57,6 +57,13 @@ def groups_of_nation(iso3: str, day: date) -> frozenset[str]:
     return frozenset(organisations) | frozenset(frameworks)
 
 
+def group_members(group: str, day: date) -> frozenset[str]:
+    """The nations (ISO alpha-3) in a releasability group on ``day``: members or participants."""
+    members = memberships_on(group, day).values_list("state__iso3", flat=True)
+    participants = participations_on(group, day).values_list("state__iso3", flat=True)
+    return frozenset(members) | frozenset(participants)
+
+
 def alliance_on(organisation: str, day: date) -> dict[str, list[State]]:
     """The organisation on ``day``: its members, and the participants of each of its frameworks."""
     result: dict[str, list[State]] = {"members": [m.state for m in memberships_on(organisation, day)]}

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.selectors import access_or_404
 from comity.registry import selectors, services
 from comity.registry.filtersets import CountryNoteFilter, StateFilter
@@ -26,7 +27,12 @@ def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     """A country profile: codes, capital, memberships and partnerships over time, visible notes."""
     state = get_object_or_404(State, iso3=iso3.upper())
     timeline = selectors.state_timeline(state)
-    notes = CountryNote.objects.visible_to(request.user).filter(state=state).select_related("label")
+    notes = (
+        CountryNote.objects.visible_to(request.user)
+        .filter(state=state)
+        .select_related(*LABEL_SELECT)
+        .prefetch_related(*LABEL_PREFETCH)
+    )
     return render(request, "registry/state_detail.html", {"state": state, "notes": notes, **timeline})
 
 
@@ -56,7 +62,10 @@ def alliance_map(request: HttpRequest) -> HttpResponse:
 
 def note_list(request: HttpRequest) -> HttpResponse:
     filterset = CountryNoteFilter(
-        request.GET, queryset=CountryNote.objects.visible_to(request.user).select_related("state", "label")
+        request.GET,
+        queryset=CountryNote.objects.visible_to(request.user)
+        .select_related("state", *LABEL_SELECT)
+        .prefetch_related(*LABEL_PREFETCH),
     )
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(request, "registry/note_list.html", {"page": page, "filter": filterset})

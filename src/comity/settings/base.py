@@ -134,6 +134,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it, even before collectstatic
 WHITENOISE_USE_FINDERS = env_bool("COMITY_STATIC_FROM_PACKAGE", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -143,8 +144,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an API client without credentials is told how to authenticate (401).
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -163,6 +165,7 @@ SPECTACULAR_SETTINGS = {
 # Which function expands a releasability group (NATO, PFP, ...) for a nation on a date. Core
 # names it by import path so that it never imports the registry app that depends on it.
 COMITY_GROUP_RESOLVER = "comity.registry.selectors.groups_of_nation"
+COMITY_GROUP_MEMBERS = "comity.registry.selectors.group_members"
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from comity.core.banner import label_spec
@@ -12,6 +13,30 @@ from comity.core.labels import spec_to_dict
 from comity.core.models import AuditEntry, CategoryTag, ConfidentialityLabel, User
 
 
+LABEL_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "policy": {"type": "string"},
+        "classification": {"type": "string"},
+        "categories": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "tag_name": {"type": "string"},
+                    "type": {"type": "string", "enum": ["PERMISSIVE", "RESTRICTIVE", "INFORMATIVE"]},
+                    "values": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+        "created": {"type": "string", "format": "date-time", "nullable": True},
+        "marking": {"type": "string"},
+    },
+    "description": "On input, a marking such as 'NATO RESTRICTED REL TO NATO, FIN' or this object.",
+}
+
+
+@extend_schema_field(LABEL_SCHEMA)
 class LabelField(serializers.Field):
     """A label as its JSON form on output; a marking string or label JSON on input."""
 
@@ -36,6 +61,7 @@ class ConfidentialityLabelSerializer(serializers.ModelSerializer):
         model = ConfidentialityLabel
         fields = ["id", "marking", "label", "xml"]
 
+    @extend_schema_field(LABEL_SCHEMA)
     def get_label(self, obj: ConfidentialityLabel) -> dict[str, Any]:
         return spec_to_dict(label_spec(obj))
 

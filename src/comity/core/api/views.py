@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.api.serializers import AuditEntrySerializer, ConfidentialityLabelSerializer, MeSerializer
 from comity.core.models import AuditEntry, ConfidentialityLabel
 from comity.core.selectors import labels_visible_to, subject_for
@@ -39,11 +41,16 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AuditEntryFilter
 
     def get_queryset(self) -> QuerySet[AuditEntry]:
-        return AuditEntry.objects.visible_to(self.request.user).select_related("content_type", "label")
+        return (
+            AuditEntry.objects.visible_to(self.request.user)
+            .select_related("content_type", *LABEL_SELECT)
+            .prefetch_related(*LABEL_PREFETCH)
+        )
 
 
 class MeView(APIView):
     """The caller's nationality, clearances and current releasability groups."""
 
+    @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.registry import selectors, services
 from comity.registry.api.serializers import (
     AllianceStateSerializer,
@@ -105,7 +106,11 @@ class CountryNoteViewSet(viewsets.ModelViewSet):
     filterset_class = CountryNoteFilter
 
     def get_queryset(self) -> QuerySet[CountryNote]:
-        return CountryNote.objects.visible_to(self.request.user).select_related("state", "label", "author")
+        return (
+            CountryNote.objects.visible_to(self.request.user)
+            .select_related("state", "author", *LABEL_SELECT)
+            .prefetch_related(*LABEL_PREFETCH)
+        )
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data

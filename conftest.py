@@ -1,0 +1,85 @@
+"""Suite-wide pytest set-up: reference data once per database, and the URL coverage check."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from comity.core.testing import url_coverage
+
+HITS_DIR_KEY = "comity_url_hits_dir"
+_HITS_DIR = pytest.StashKey[str]()
+
+
+def _hits_dir(config: pytest.Config) -> Path:
+    worker_input = getattr(config, "workerinput", None)
+    if worker_input is not None:
+        return Path(worker_input[HITS_DIR_KEY])
+    return Path(config.stash.setdefault(_HITS_DIR, tempfile.mkdtemp(prefix="comity-url-hits-")))
+
+
+
+def pytest_configure_node(node: Any) -> None:
+    """xdist: every worker records into the controller's folder."""
+    node.workerinput[HITS_DIR_KEY] = str(_hits_dir(node.config))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.core.handlers.base import BaseHandler
+
+    hits_file = _hits_dir(config) / f"hits-{os.getpid()}.txt"
+    original = BaseHandler.resolve_request
+
+    def recording_resolve(self: BaseHandler, request: Any) -> Any:
+        match = original(self, request)
+        url_coverage.record(hits_file, match.route)
+        return match
+
+    BaseHandler.resolve_request = recording_resolve  # type: ignore[method-assign]
+
+
+def _full_run(session: pytest.Session) -> bool:
+    options = session.config.option
+    selected = bool(options.keyword or options.markexpr or getattr(options, "lf", False) or options.deselect)
+    return not selected and not session.config.args_source == pytest.Config.ArgsSource.ARGS
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if getattr(session.config, "workerinput", None) is not None or exitstatus != 0 or not _full_run(session):
+        return
+    hit: set[str] = set()
+    for path in _hits_dir(session.config).glob("hits-*.txt"):
+        hit.update(path.read_text(encoding="utf-8").splitlines())
+    missing = url_coverage.missing_routes(hit)
+    if missing:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("URL patterns that no test requested: " + ", ".join(missing), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Load the security policies and the real registry once into each test database."""
+    from comity.core.services import policies_load
+    from comity.registry.services import registry_load
+
+    with django_db_blocker.unblock():
+        policies_load(acting_user=None)
+        registry_load(acting_user=None)
+    yield
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """For transactional tests (live server), whose database is emptied after each test."""
+    from comity.core.services import policies_load
+    from comity.registry.services import registry_load
+
+    policies_load(acting_user=None)
+    registry_load(acting_user=None)

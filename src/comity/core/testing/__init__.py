@@ -1,0 +1,1 @@
+"""Test support shared by every app: factories, the permission matrix, URL coverage."""

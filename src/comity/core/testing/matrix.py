@@ -1,0 +1,29 @@
+"""The permission matrix every labelled model must pass (after NetBox's generic view tests).
+
+One record labelled ``NATO RESTRICTED REL TO NLD`` is checked through every list and detail of
+the API and the pages, for three users: one with no clearance, one cleared of the right nation,
+and one cleared of the wrong nation. Only the second may see it; for the others the detail
+answers 404, exactly as for a record that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Model
+
+MATRIX_LABEL = "NATO RESTRICTED REL TO NLD"
+
+
+@dataclass(frozen=True)
+class LabelledEndpoints:
+    """How to make a record of a labelled model and where it shows."""
+
+    model: type[Model]
+    make: Callable[[], Model]
+    api_list: str
+    api_detail: Callable[[Model], str]
+    page_list: str
+    page_detail: Callable[[Model], str] | None
+    marker: Callable[[Model], str]

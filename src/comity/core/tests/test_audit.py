@@ -1,0 +1,61 @@
+"""The change log: who, when, before and after, in the same transaction as the change."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from comity.core.labels import label_from_marking
+from comity.core.models import AuditEntry
+from comity.core.services import user_create, user_token
+from comity.core.testing.factories import make_user
+from comity.registry.models import State
+from comity.registry.services import country_note_create, country_note_delete, country_note_update
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_update_delete_are_logged_with_before_and_after() -> None:
+    author = make_user("NLD", "SECRET")
+    label = label_from_marking("NATO RESTRICTED REL TO NLD")
+    note = country_note_create(acting_user=author, state=State.objects.get(iso3="EST"), title="A", body="b", label=label)
+    country_note_update(acting_user=author, note=note, title="B")
+    note_id = note.pk
+    country_note_delete(acting_user=author, note=note)
+    entries = list(AuditEntry.objects.filter(object_id=str(note_id), content_type__model="countrynote").order_by("id"))
+    assert [e.action for e in entries] == ["create", "update", "delete"]
+    assert entries[0].before is None and entries[0].after["title"] == "A"
+    assert entries[1].before["title"] == "A" and entries[1].after["title"] == "B"
+    assert entries[2].after is None and entries[2].before["title"] == "B"
+    assert all(e.user == author and e.label_id == label.pk for e in entries)
+
+
+def test_a_failed_write_leaves_no_log_row() -> None:
+    author = make_user("NLD", "SECRET")
+    before = AuditEntry.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        country_note_create(
+            acting_user=author, state=State.objects.get(iso3="EST"), title="A", body="b",
+            label=label_from_marking("PUBLIC"),
+        )
+        raise RuntimeError("simulated failure after the write")
+    assert AuditEntry.objects.count() == before
+
+
+def test_secrets_never_reach_the_log() -> None:
+    user = user_create(acting_user=None, username="eve", nationality="NLD", password="a-very-long-password-1")
+    token = user_token(acting_user=None, user=user)
+    logged = " ".join(str(e.before) + str(e.after) + e.object_repr + e.object_id for e in AuditEntry.objects.all())
+    assert token not in logged
+    assert user.password not in logged
+
+
+def test_log_entries_follow_the_records_label() -> None:
+    author = make_user("NLD", "SECRET")
+    outsider = make_user("AUT")
+    country_note_create(
+        acting_user=author, state=State.objects.get(iso3="EST"), title="Secret", body="b",
+        label=label_from_marking("NATO SECRET REL TO NLD"),
+    )
+    assert AuditEntry.objects.visible_to(author).filter(object_repr="Secret").exists()
+    assert not AuditEntry.objects.visible_to(outsider).filter(object_repr="Secret").exists()

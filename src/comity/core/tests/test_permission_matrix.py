@@ -1,0 +1,108 @@
+"""The permission matrix for every labelled model, through the API and the pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.test import Client
+
+from comity.core.labels import label_from_marking
+from comity.core.models import AuditEntry, LabelledModel
+from comity.core.testing.factories import make_user
+from comity.core.testing.matrix import MATRIX_LABEL, LabelledEndpoints
+from comity.registry.models import CountryNote, State
+from comity.registry.services import country_note_create
+
+pytestmark = pytest.mark.django_db
+
+
+def make_note() -> CountryNote:
+    author = make_user("NLD", "SECRET")
+    return country_note_create(
+        acting_user=author, state=State.objects.get(iso3="LVA"), title="Matrix note zq1", body="b",
+        label=label_from_marking(MATRIX_LABEL),
+    )
+
+
+def make_audit_entry() -> AuditEntry:
+    note = make_note()
+    return AuditEntry.objects.get(object_id=str(note.pk), content_type__model="countrynote", action="create")
+
+
+ENDPOINTS = [
+    LabelledEndpoints(
+        model=CountryNote,
+        make=make_note,
+        api_list="/api/registry/notes/",
+        api_detail=lambda o: f"/api/registry/notes/{o.pk}/",
+        page_list="/registry/notes/",
+        page_detail=lambda o: f"/registry/notes/{o.pk}/",
+        marker=lambda o: "Matrix note zq1",
+    ),
+    LabelledEndpoints(
+        model=AuditEntry,
+        make=make_audit_entry,
+        api_list="/api/core/audit/?object_type=countrynote",
+        api_detail=lambda o: f"/api/core/audit/{o.pk}/",
+        page_list="/audit/?type=countrynote",
+        page_detail=None,
+        marker=lambda o: "Matrix note zq1",
+    ),
+]
+
+USERS = {
+    "no clearance": ("NLD", None, False),
+    "cleared": ("NLD", "RESTRICTED", True),
+    "wrong nationality": ("DEU", "SECRET", False),
+}
+
+
+def test_every_labelled_model_is_in_the_matrix() -> None:
+    labelled = {m for m in apps.get_models() if issubclass(m, LabelledModel)}
+    assert labelled == {e.model for e in ENDPOINTS}
+
+
+@pytest.mark.parametrize("endpoints", ENDPOINTS, ids=lambda e: e.model.__name__)
+@pytest.mark.parametrize("who", list(USERS))
+def test_matrix(endpoints: LabelledEndpoints, who: str) -> None:
+    record = endpoints.make()
+    nation, clearance, may_see = USERS[who]
+    client = Client()
+    client.force_login(make_user(nation, clearance))
+    marker = endpoints.marker(record)
+
+    api_list = client.get(endpoints.api_list)
+    assert api_list.status_code == 200
+    assert (marker in api_list.content.decode()) is may_see
+    assert client.get(endpoints.api_detail(record)).status_code == (200 if may_see else 404)
+
+    page_list = client.get(endpoints.page_list)
+    assert page_list.status_code == 200
+    assert (marker in page_list.content.decode()) is may_see
+    if endpoints.page_detail is not None:
+        assert client.get(endpoints.page_detail(record)).status_code == (200 if may_see else 404)
+
+
+def test_missing_and_forbidden_look_the_same() -> None:
+    record = make_note()
+    client = Client()
+    client.force_login(make_user("DEU", "SECRET"))
+    forbidden = client.get(f"/api/registry/notes/{record.pk}/")
+    missing = client.get("/api/registry/notes/999999/")
+    assert (forbidden.status_code, forbidden.json()) == (missing.status_code, missing.json())
+    assert client.get(f"/registry/notes/{record.pk}/").status_code == client.get("/registry/notes/999999/").status_code == 404
+
+
+def test_group_release_follows_membership_without_relabelling() -> None:
+    """REL TO NATO opens to Finland on its accession day, with the same label row."""
+    from datetime import date
+
+    from comity.core.selectors import labels_visible_to, subject_for
+
+    label = label_from_marking("NATO RESTRICTED REL TO NATO")
+    finn = make_user("FIN", "RESTRICTED")
+    before = subject_for(finn, on=date(2023, 4, 3))
+    finn._comity_subject = None  # a new day is a new decision
+    after = subject_for(finn, on=date(2023, 4, 4))
+    assert not labels_visible_to(before).filter(pk=label.pk).exists()
+    assert labels_visible_to(after).filter(pk=label.pk).exists()
