@@ -73,6 +73,24 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
         policies_load(acting_user=None)
         registry_load(acting_user=None)
     yield
+    with django_db_blocker.unblock():
+        _end_stray_postgres_sessions()
+
+
+def _end_stray_postgres_sessions() -> None:
+    """End connections that request threads of the live server left open on the test database.
+
+    PostgreSQL refuses to drop a database with open sessions; SQLite needs nothing.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
@@ -83,3 +101,4 @@ def reference_data(transactional_db: None) -> None:
 
     policies_load(acting_user=None)
     registry_load(acting_user=None)
+

@@ -133,6 +133,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it, even before collectstatic
 WHITENOISE_USE_FINDERS = env_bool("COMITY_STATIC_FROM_PACKAGE", default=True)

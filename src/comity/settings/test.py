@@ -13,3 +13,8 @@ from comity.settings.base import *  # noqa: E402, F403
 from comity.settings.base import PASSWORD_HASHERS  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+from comity.settings.base import DATABASES  # noqa: E402
+
+# Persistent connections outlive test threads (the live server's) and block dropping the test
+# database on PostgreSQL; the suite opens a connection per request instead.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -1,0 +1,72 @@
+# comity: `make demo` and `make test` do all the set-up on a fresh Debian machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://comity:comity@127.0.0.1:5432/comity
+PYTEST_ARGS ?= -n 2 --dist loadfile -q
+
+.PHONY: demo test test-sqlite test-postgres lint services postgres chromium vendor bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The demo needs the core plus the light optional parts (event analytics on DuckDB, planning).
+$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[events,planning]'
+	touch $@
+
+# Tests install everything: Spark, ML (torch pinned in the same step), browser testing.
+$(VENV)/.all-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[all]'
+	touch $@
+
+demo: $(VENV)/.demo-installed
+	$(BIN)/comity setup
+	$(BIN)/comity demo
+	@echo ""
+	@echo "comity is serving on http://127.0.0.1:8000/ - sign in as analyst.nld, attache.fin, officer.ukr,"
+	@echo "guest or admin with the password comity-demo-2026 (each sees what their nation and clearance allow)."
+	$(BIN)/comity serve --port 8000
+
+lint: $(VENV)/.all-installed
+	$(BIN)/ruff check src bench conftest.py
+
+test: $(VENV)/.all-installed services lint test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.all-installed
+	COMITY_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.all-installed postgres
+	COMITY_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+services: postgres chromium
+
+# Debian's PostgreSQL 15, started and given a role that may create the test databases.
+postgres:
+	@command -v pg_ctlcluster >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
+	@pg_lsclusters -h | grep -q online || pg_ctlcluster 15 main start
+	@runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='comity'" | grep -q 1 || \
+		runuser -u postgres -- psql -qc "CREATE ROLE comity LOGIN PASSWORD 'comity' CREATEDB"
+	@runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_database WHERE datname='comity'" | grep -q 1 || \
+		runuser -u postgres -- createdb -O comity comity
+
+# Debian's Chromium for the Playwright browser tests (Playwright's own download cannot work here).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+# Refresh the vendored front-end packages from the npm registry (see src/comity/static/vendor/VENDOR.md).
+vendor:
+	rm -rf build/vendor && mkdir -p build/vendor && cd build/vendor && npm pack --silent htmx.org@2.0.11 leaflet@1.9.4 topojson-client@3.1.0 >/dev/null
+	cd build/vendor && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	cp build/vendor/htmx.org-2.0.11/package/dist/htmx.min.js src/comity/static/vendor/htmx/
+	cp build/vendor/leaflet-1.9.4/package/dist/leaflet.{js,css} src/comity/static/vendor/leaflet/
+	cp build/vendor/leaflet-1.9.4/package/dist/images/* src/comity/static/vendor/leaflet/images/
+	cp build/vendor/topojson-client-3.1.0/package/dist/topojson-client.min.js src/comity/static/vendor/topojson-client/
+
+bench: $(VENV)/.all-installed
+	for b in bench/*_bench.py; do $(BIN)/python $$b --quick; done
+
+clean:
+	rm -rf $(VENV) build
