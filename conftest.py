@@ -23,7 +23,6 @@ def _hits_dir(config: pytest.Config) -> Path:
     return Path(config.stash.setdefault(_HITS_DIR, tempfile.mkdtemp(prefix="comity-url-hits-")))
 
 
-
 def pytest_configure_node(node: Any) -> None:
     """xdist: every worker records into the controller's folder."""
     node.workerinput[HITS_DIR_KEY] = str(_hits_dir(node.config))
@@ -46,7 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def _full_run(session: pytest.Session) -> bool:
     options = session.config.option
     selected = bool(options.keyword or options.markexpr or getattr(options, "lf", False) or options.deselect)
-    return not selected and not session.config.args_source == pytest.Config.ArgsSource.ARGS
+    return not selected and session.config.args_source != pytest.Config.ArgsSource.ARGS
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -101,4 +100,3 @@ def reference_data(transactional_db: None) -> None:
 
     policies_load(acting_user=None)
     registry_load(acting_user=None)
-

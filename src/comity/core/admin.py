@@ -55,7 +55,9 @@ class ComityUserAdmin(AuditedAdmin, UserAdmin):
     @admin.action(description="Deactivate and end all sessions")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         ended = sum(services.user_deactivate(acting_user=request.user, user=u) for u in queryset)  # type: ignore[arg-type]
-        self.message_user(request, f"Deactivated {queryset.count()} user(s); ended {ended} session(s).", messages.SUCCESS)
+        self.message_user(
+            request, f"Deactivated {queryset.count()} user(s); ended {ended} session(s).", messages.SUCCESS
+        )
 
 
 class ClassificationInline(admin.TabularInline):

@@ -24,9 +24,11 @@ LABEL_SELECT = ("label__policy", "label__classification")
 @lru_cache(maxsize=4096)
 def _spec_by_fingerprint(fingerprint: str) -> LabelSpec:
     """Labels are immutable, so a label's content is cached by its content digest."""
-    label = ConfidentialityLabel.objects.select_related("policy", "classification").prefetch_related(
-        "categories__values"
-    ).get(fingerprint=fingerprint)
+    label = (
+        ConfidentialityLabel.objects.select_related("policy", "classification")
+        .prefetch_related("categories__values")
+        .get(fingerprint=fingerprint)
+    )
     return label.to_spec()
 
 

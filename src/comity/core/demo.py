@@ -14,7 +14,7 @@ from comity.core import services
 from comity.core.labels import label_from_marking
 from comity.core.models import User
 
-DEMO_PASSWORD = "comity-demo-2026"
+DEMO_PASSWORD = "comity-demo-2026"  # noqa: S105 - printed by `make demo` on purpose; demo accounts only
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,7 @@ DEMO_USERS = (
 )
 
 DEMO_NOTE_BODY = (
-    "Demonstration record created by `comity demo` to show label-based access. "
-    "It holds no real information."
+    "Demonstration record created by `comity demo` to show label-based access. It holds no real information."
 )
 
 #: (state, title, label marking): each label admits a different set of demo users.

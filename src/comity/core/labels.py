@@ -208,7 +208,9 @@ def label_get_or_create(spec: LabelSpec) -> ConfidentialityLabel:
     )
     for category in spec.categories:
         row = LabelCategory.objects.create(label=label, tag_name=category.tag_name, type=category.type.value)
-        LabelCategoryValue.objects.bulk_create(LabelCategoryValue(category=row, value=v) for v in sorted(category.values))
+        LabelCategoryValue.objects.bulk_create(
+            LabelCategoryValue(category=row, value=v) for v in sorted(category.values)
+        )
     return label
 
 
@@ -265,4 +267,3 @@ def high_water_mark(
         CategorySpec(t, CategoryType.PERMISSIVE, frozenset(v) if v else narrowest[t]) for t, v in permissive.items()
     ]
     return LabelSpec(top.policy, top.classification, top.rank, tuple(categories))
-

@@ -78,8 +78,10 @@ def labels_visible_to(subject: Subject) -> QuerySet[ConfidentialityLabel]:
     restrictive_unmet = LabelCategoryValue.objects.filter(
         category__label=OuterRef("pk"), category__type=CategoryType.RESTRICTIVE.value
     ).exclude(held_value)
-    return ConfidentialityLabel.objects.filter(classification).exclude(Exists(permissive_unmet)).exclude(
-        Exists(restrictive_unmet)
+    return (
+        ConfidentialityLabel.objects.filter(classification)
+        .exclude(Exists(permissive_unmet))
+        .exclude(Exists(restrictive_unmet))
     )
 
 

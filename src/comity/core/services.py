@@ -13,8 +13,8 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from comity.core.audit import audit_create, audit_delete, audit_entry, audit_update, snapshot
-from comity.core.models.audit import AuditAction
 from comity.core.models import CategoryGrant, CategoryTag, Classification, Clearance, LoginSession, SecurityPolicy, User
+from comity.core.models.audit import AuditAction
 from comity.core.spif import PolicyDef
 
 
@@ -163,7 +163,11 @@ def security_policy_sync(*, acting_user: User | None, definition: PolicyDef) -> 
         row, made = Classification.objects.get_or_create(
             policy=policy,
             name=item.name,
-            defaults={"rank": item.hierarchy, "lacv": item.lacv, "marking": classification_marking(policy.name, item.name)},
+            defaults={
+                "rank": item.hierarchy,
+                "lacv": item.lacv,
+                "marking": classification_marking(policy.name, item.name),
+            },
         )
         if made:
             created_rows.append(row)

@@ -71,9 +71,7 @@ def read_spif(path: Path) -> PolicyDef:
     tags: list[TagDef] = []
     for tag_set in root.iterfind("s:securityCategoryTagSets/s:securityCategoryTagSet", SPIF_NS):
         for tag in tag_set.iterfind("s:securityCategoryTag", SPIF_NS):
-            values = tuple(
-                dict.fromkeys(c.get("name", "").strip() for c in tag.iterfind("s:tagCategory", SPIF_NS))
-            )
+            values = tuple(dict.fromkeys(c.get("name", "").strip() for c in tag.iterfind("s:tagCategory", SPIF_NS)))
             tags.append(
                 TagDef(
                     name=tag_set.get("name", ""),

@@ -12,7 +12,7 @@ from comity.registry.models import CountryNote, State
 
 
 class OnDateForm(forms.Form):
-    """"As of" date for time-travel pages; today when absent."""
+    """ "As of" date for time-travel pages; today when absent."""
 
     on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     organisation = forms.CharField(required=False, initial="NATO")

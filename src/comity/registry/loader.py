@@ -252,10 +252,14 @@ def read_states(directory: Path) -> list[StateRecord]:
         cameo, cow = crosswalk.get(iso3, ("", None))
         if cow is not None and cow not in cow_alpha:
             cow = None  # micro-states CountryInfo numbers but COW does not list
-        capital, lat, lng = capitals.get(cow, (entry["capital"], None, None)) if cow is not None else (
-            entry["capital"],
-            None,
-            None,
+        capital, lat, lng = (
+            capitals.get(cow, (entry["capital"], None, None))
+            if cow is not None
+            else (
+                entry["capital"],
+                None,
+                None,
+            )
         )
         states.append(
             StateRecord(
@@ -284,7 +288,9 @@ def read_organisations(directory: Path) -> list[OrganisationRecord]:
     result = []
     for line, row in rows(directory / name, ("code", "name", "kind", "established", "note", "source")):
         established, _ = parse_date(row["established"], file=name, line=line, field="established")
-        result.append(OrganisationRecord(row["code"], row["name"], row["kind"], established, row["note"], row["source"]))
+        result.append(
+            OrganisationRecord(row["code"], row["name"], row["kind"], established, row["note"], row["source"])
+        )
     return result
 
 
@@ -359,7 +365,9 @@ def apply_changes(directory: Path, participations: list[ParticipationRecord]) ->
         when, _ = parse_date(row["date"], file=name, line=line, field="date")
         if when is None:
             raise DataFileError(name, line, "date", "a change needs a date")
-        open_spells = [i for i, p in enumerate(result) if p.framework == code and p.iso3 == row["iso3"] and p.end is None]
+        open_spells = [
+            i for i, p in enumerate(result) if p.framework == code and p.iso3 == row["iso3"] and p.end is None
+        ]
         change = row["change"]
         if change in (ParticipationEnd.WITHDREW, ParticipationEnd.SUSPENDED):
             if not open_spells:
@@ -369,7 +377,9 @@ def apply_changes(directory: Path, participations: list[ParticipationRecord]) ->
             if spell.start is not None and when <= spell.start:
                 raise DataFileError(name, line, "date", f"{when} is not after the spell's start {spell.start}")
             note = f"{spell.note}; {row['note']}".strip("; ")
-            result[index] = replace(spell, end=when, end_reason=change, note=note, source=f"{spell.source}; {row['source']}")
+            result[index] = replace(
+                spell, end=when, end_reason=change, note=note, source=f"{spell.source}; {row['source']}"
+            )
         elif change == "rejoined":
             result.append(
                 ParticipationRecord(code, row["iso3"], when, DatePrecision.DAY, None, "", row["note"], row["source"])
@@ -379,7 +389,9 @@ def apply_changes(directory: Path, participations: list[ParticipationRecord]) ->
     return result
 
 
-def end_on_accession(participations: list[ParticipationRecord], memberships: list[MembershipRecord]) -> list[ParticipationRecord]:
+def end_on_accession(
+    participations: list[ParticipationRecord], memberships: list[MembershipRecord]
+) -> list[ParticipationRecord]:
     """End each NATO partnership spell on the day its state joined NATO.
 
     The shipped table gives PfP start dates only; a partner stops being a partner when it becomes

@@ -50,9 +50,9 @@ def groups_of_nation(iso3: str, day: date) -> frozenset[str]:
         .values_list("organisation__code", flat=True)
     )
     frameworks = (
-        Participation.objects.filter(state__iso3=iso3).filter(_participating_on(day)).values_list(
-            "framework__code", flat=True
-        )
+        Participation.objects.filter(state__iso3=iso3)
+        .filter(_participating_on(day))
+        .values_list("framework__code", flat=True)
     )
     return frozenset(organisations) | frozenset(frameworks)
 

@@ -64,8 +64,16 @@ def _sync(
         if obj is None:
             obj = model(**values)
             obj.save()
-            entries.append(audit_entry(acting_user=acting_user, action=AuditAction.CREATE, instance=obj,
-                                       before=None, after=snapshot(obj), label=label))
+            entries.append(
+                audit_entry(
+                    acting_user=acting_user,
+                    action=AuditAction.CREATE,
+                    instance=obj,
+                    before=None,
+                    after=snapshot(obj),
+                    label=label,
+                )
+            )
             report.add(name, "created")
             continue
         before = snapshot(obj)
@@ -76,13 +84,29 @@ def _sync(
             report.add(name, "unchanged")
             continue
         obj.save()
-        entries.append(audit_entry(acting_user=acting_user, action=AuditAction.UPDATE, instance=obj,
-                                   before=before, after=after, label=label))
+        entries.append(
+            audit_entry(
+                acting_user=acting_user,
+                action=AuditAction.UPDATE,
+                instance=obj,
+                before=before,
+                after=after,
+                label=label,
+            )
+        )
         report.add(name, "updated")
     for key, obj in existing.items():
         if key not in seen:
-            entries.append(audit_entry(acting_user=acting_user, action=AuditAction.DELETE, instance=obj,
-                                       before=snapshot(obj), after=None, label=label))
+            entries.append(
+                audit_entry(
+                    acting_user=acting_user,
+                    action=AuditAction.DELETE,
+                    instance=obj,
+                    before=snapshot(obj),
+                    after=None,
+                    label=label,
+                )
+            )
             obj.delete()
             report.add(name, "deleted")
     AuditEntry.objects.bulk_create(entries)
@@ -112,10 +136,7 @@ def registry_load(*, acting_user: User | None = None, directory: Path = REGISTRY
         _sync(
             Membership,
             ("organisation", "state", "joined"),
-            [
-                _fields(m, organisation=organisations[m.organisation], state=states[m.iso3])
-                for m in data.memberships
-            ],
+            [_fields(m, organisation=organisations[m.organisation], state=states[m.iso3]) for m in data.memberships],
             report,
             acting_user,
             label,
@@ -123,10 +144,7 @@ def registry_load(*, acting_user: User | None = None, directory: Path = REGISTRY
         _sync(
             Participation,
             ("framework", "state", "start"),
-            [
-                _fields(p, framework=frameworks[p.framework], state=states[p.iso3])
-                for p in data.participations
-            ],
+            [_fields(p, framework=frameworks[p.framework], state=states[p.iso3]) for p in data.participations],
             report,
             acting_user,
             label,

@@ -50,7 +50,9 @@ def alliance(request: HttpRequest) -> HttpResponse:
         "organisation": organisation,
         "organisations": Organisation.objects.all(),
         "members": selectors.memberships_on(organisation.code, day),
-        "partners": [(frameworks[code], selectors.participations_on(code, day)) for code in groups if code != "members"],
+        "partners": [
+            (frameworks[code], selectors.participations_on(code, day)) for code in groups if code != "members"
+        ],
     }
     return render(request, "registry/alliance.html", context)
 

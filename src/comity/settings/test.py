@@ -9,8 +9,8 @@ import tempfile
 
 os.environ.setdefault("COMITY_DATA_DIR", tempfile.mkdtemp(prefix="comity-test-"))
 
-from comity.settings.base import *  # noqa: E402, F403
-from comity.settings.base import PASSWORD_HASHERS  # noqa: E402
+from comity.settings.base import *  # noqa: F403
+from comity.settings.base import PASSWORD_HASHERS
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 from comity.settings.base import DATABASES  # noqa: E402

@@ -12,7 +12,6 @@ from comity.core.label_xml import to_xml
 from comity.core.labels import spec_to_dict
 from comity.core.models import AuditEntry, CategoryTag, ConfidentialityLabel, User
 
-
 LABEL_SCHEMA = {
     "type": "object",
     "properties": {
@@ -76,7 +75,18 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "time", "username", "action", "object_type", "object_id", "object_repr", "before", "after", "label"]
+        fields = [
+            "id",
+            "time",
+            "username",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "label",
+        ]
 
 
 class MeSerializer(serializers.ModelSerializer):

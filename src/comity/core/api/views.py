@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.api.serializers import AuditEntrySerializer, ConfidentialityLabelSerializer, MeSerializer
+from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.models import AuditEntry, ConfidentialityLabel
 from comity.core.selectors import labels_visible_to, subject_for
 

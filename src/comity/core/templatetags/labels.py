@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from comity.core.banner import BANNER_PLACEHOLDER, label_spec, level_class
 from comity.core.models import ConfidentialityLabel
@@ -18,7 +18,7 @@ register = template.Library()
 def label_badge(context: dict[str, Any], label: ConfidentialityLabel | None) -> SafeString:
     """Render a record's label and remember it for the page's banner."""
     if label is None:
-        return mark_safe("")
+        return SafeString("")
     request = context.get("request")
     if request is not None:
         if not hasattr(request, "comity_labels"):
@@ -34,4 +34,4 @@ def label_badge(context: dict[str, Any], label: ConfidentialityLabel | None) -> 
 @register.simple_tag
 def label_banner() -> SafeString:
     """Where the page banner goes; ``LabelBannerMiddleware`` fills it after rendering."""
-    return mark_safe(BANNER_PLACEHOLDER)
+    return SafeString(BANNER_PLACEHOLDER)  # a constant HTML comment, no user data

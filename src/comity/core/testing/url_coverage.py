@@ -28,9 +28,7 @@ def iter_routes(patterns: Iterable[URLPattern | URLResolver] | None = None, pref
 
 def missing_routes(hit: set[str]) -> list[str]:
     """Routes of the project that no recorded request matched."""
-    return sorted(
-        route for route in set(iter_routes()) if route not in hit and not route.startswith(EXEMPT_PREFIXES)
-    )
+    return sorted(route for route in set(iter_routes()) if route not in hit and not route.startswith(EXEMPT_PREFIXES))
 
 
 def record(hits_file: Path, route: str) -> None:

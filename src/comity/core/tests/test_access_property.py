@@ -32,9 +32,7 @@ def labels(draw: st.DrawFn) -> LabelSpec:
     if draw(st.booleans()):
         categories.append(CategorySpec("Releasable To", CategoryType.PERMISSIVE, draw(rel_values)))
     if draw(st.booleans()):
-        categories.append(
-            CategorySpec("Special Category Designators", CategoryType.RESTRICTIVE, draw(special_values))
-        )
+        categories.append(CategorySpec("Special Category Designators", CategoryType.RESTRICTIVE, draw(special_values)))
     if draw(st.booleans()):
         categories.append(CategorySpec("Administrative", CategoryType.INFORMATIVE, frozenset({"STAFF"})))
     return LabelSpec("NATO", NATO_LEVELS[rank - 1], rank, tuple(categories))

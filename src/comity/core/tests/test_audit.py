@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 def test_create_update_delete_are_logged_with_before_and_after() -> None:
     author = make_user("NLD", "SECRET")
     label = label_from_marking("NATO RESTRICTED REL TO NLD")
-    note = country_note_create(acting_user=author, state=State.objects.get(iso3="EST"), title="A", body="b", label=label)
+    note = country_note_create(
+        acting_user=author, state=State.objects.get(iso3="EST"), title="A", body="b", label=label
+    )
     country_note_update(acting_user=author, note=note, title="B")
     note_id = note.pk
     country_note_delete(acting_user=author, note=note)
@@ -33,12 +35,20 @@ def test_create_update_delete_are_logged_with_before_and_after() -> None:
 def test_a_failed_write_leaves_no_log_row() -> None:
     author = make_user("NLD", "SECRET")
     before = AuditEntry.objects.count()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        country_note_create(
-            acting_user=author, state=State.objects.get(iso3="EST"), title="A", body="b",
-            label=label_from_marking("PUBLIC"),
-        )
-        raise RuntimeError("simulated failure after the write")
+
+    def write_then_fail() -> None:
+        with transaction.atomic():
+            country_note_create(
+                acting_user=author,
+                state=State.objects.get(iso3="EST"),
+                title="A",
+                body="b",
+                label=label_from_marking("PUBLIC"),
+            )
+            raise RuntimeError("simulated failure after the write")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
     assert AuditEntry.objects.count() == before
 
 
@@ -54,7 +64,10 @@ def test_log_entries_follow_the_records_label() -> None:
     author = make_user("NLD", "SECRET")
     outsider = make_user("AUT")
     country_note_create(
-        acting_user=author, state=State.objects.get(iso3="EST"), title="Secret", body="b",
+        acting_user=author,
+        state=State.objects.get(iso3="EST"),
+        title="Secret",
+        body="b",
         label=label_from_marking("NATO SECRET REL TO NLD"),
     )
     assert AuditEntry.objects.visible_to(author).filter(object_repr="Secret").exists()

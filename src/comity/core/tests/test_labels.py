@@ -51,9 +51,14 @@ def test_marking_round_trip(text: str, marking: str) -> None:
     [
         (LabelSpec("DEU", "GEHEIM", 0), "unknown security policy"),
         (LabelSpec("NATO", "VERY SECRET", 0), "no classification"),
-        (LabelSpec("NATO", "SECRET", 0, (CategorySpec("Eyes", CategoryType.PERMISSIVE, frozenset({"X"})),)), "no category"),
         (
-            LabelSpec("NATO", "SECRET", 0, (CategorySpec("Releasable To", CategoryType.PERMISSIVE, frozenset({"ZZZ"})),)),
+            LabelSpec("NATO", "SECRET", 0, (CategorySpec("Eyes", CategoryType.PERMISSIVE, frozenset({"X"})),)),
+            "no category",
+        ),
+        (
+            LabelSpec(
+                "NATO", "SECRET", 0, (CategorySpec("Releasable To", CategoryType.PERMISSIVE, frozenset({"ZZZ"})),)
+            ),
             "does not allow ZZZ",
         ),
         (

@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 def make_note() -> CountryNote:
     author = make_user("NLD", "SECRET")
     return country_note_create(
-        acting_user=author, state=State.objects.get(iso3="LVA"), title="Matrix note zq1", body="b",
+        acting_user=author,
+        state=State.objects.get(iso3="LVA"),
+        title="Matrix note zq1",
+        body="b",
         label=label_from_marking(MATRIX_LABEL),
     )
 
@@ -90,7 +93,11 @@ def test_missing_and_forbidden_look_the_same() -> None:
     forbidden = client.get(f"/api/registry/notes/{record.pk}/")
     missing = client.get("/api/registry/notes/999999/")
     assert (forbidden.status_code, forbidden.json()) == (missing.status_code, missing.json())
-    assert client.get(f"/registry/notes/{record.pk}/").status_code == client.get("/registry/notes/999999/").status_code == 404
+    assert (
+        client.get(f"/registry/notes/{record.pk}/").status_code
+        == client.get("/registry/notes/999999/").status_code
+        == 404
+    )
 
 
 def test_group_release_follows_membership_without_relabelling() -> None:

@@ -12,8 +12,18 @@ class StateSerializer(serializers.ModelSerializer):
     class Meta:
         model = State
         fields = [
-            "iso3", "iso2", "iso_numeric", "name", "cow_code", "cow_alpha", "cameo_code", "stanag_code",
-            "capital", "capital_lat", "capital_lng", "source",
+            "iso3",
+            "iso2",
+            "iso_numeric",
+            "name",
+            "cow_code",
+            "cow_alpha",
+            "cameo_code",
+            "stanag_code",
+            "capital",
+            "capital_lat",
+            "capital_lng",
+            "source",
         ]
 
 

@@ -86,14 +86,24 @@ class AllianceView(APIView):
             raise NotFound(f"no organisation {code}")
         day = parse_day(request.query_params.get("on"))
         rows = [
-            {"iso3": m.state.iso3, "iso_numeric": m.state.iso_numeric, "name": m.state.name, "status": "member",
-             "joined": m.joined}
+            {
+                "iso3": m.state.iso3,
+                "iso_numeric": m.state.iso_numeric,
+                "name": m.state.name,
+                "status": "member",
+                "joined": m.joined,
+            }
             for m in selectors.memberships_on(code, day)
         ]
         for framework in PartnershipFramework.objects.filter(organisation__code=code):
             rows += [
-                {"iso3": p.state.iso3, "iso_numeric": p.state.iso_numeric, "name": p.state.name,
-                 "status": framework.code, "joined": p.start}
+                {
+                    "iso3": p.state.iso3,
+                    "iso_numeric": p.state.iso_numeric,
+                    "name": p.state.name,
+                    "status": framework.code,
+                    "joined": p.start,
+                }
                 for p in selectors.participations_on(framework.code, day)
             ]
         return Response({"organisation": code, "on": day, "states": AllianceStateSerializer(rows, many=True).data})
@@ -119,7 +129,9 @@ class CountryNoteViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("state", None)
-        serializer.instance = services.country_note_update(acting_user=self.request.user, note=serializer.instance, **data)
+        serializer.instance = services.country_note_update(
+            acting_user=self.request.user, note=serializer.instance, **data
+        )
 
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
         services.country_note_delete(acting_user=request.user, note=self.get_object())

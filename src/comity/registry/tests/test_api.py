@@ -63,7 +63,8 @@ def test_note_crud_through_the_api(api: Client) -> None:
     changed = api.patch(f"/api/registry/notes/{note['id']}/", {"title": "API note 2"}, content_type="application/json")
     assert changed.json()["title"] == "API note 2"
     bad = api.post(
-        "/api/registry/notes/", {"state": "EST", "title": "x", "body": "b", "label": "NATO ULTRA"},
+        "/api/registry/notes/",
+        {"state": "EST", "title": "x", "body": "b", "label": "NATO ULTRA"},
         content_type="application/json",
     )
     assert bad.status_code == 400 and "label" in bad.json()

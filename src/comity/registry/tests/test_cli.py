@@ -76,6 +76,10 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     assert setup.returncode == 0, setup.stderr
     members = subprocess.run(
         [*command, "registry", "members", "NATO", "--on", "2024-03-07", "--format", "json"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert len(json.loads(members.stdout)) == 32

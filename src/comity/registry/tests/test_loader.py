@@ -57,9 +57,21 @@ def _corrupt(tmp_path: Path, file: str, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("file", "old", "new", "line", "field"),
     [
-        ("nato_members_and_partners.csv", "Finland,FIN,375,NATO member,2023-04-04", "Finland,FIN,375,NATO member,2023-13-04", 32, "join_date"),
+        (
+            "nato_members_and_partners.csv",
+            "Finland,FIN,375,NATO member,2023-04-04",
+            "Finland,FIN,375,NATO member,2023-13-04",
+            32,
+            "join_date",
+        ),
         ("eu_membership.csv", "HRV,2013-07-01", "HRX,2013-07-01", 29, "iso3"),
-        ("partnership_changes.csv", "RUS,Partnership for Peace,suspended", "RUS,Partnership for Peace,paused", 4, "change"),
+        (
+            "partnership_changes.csv",
+            "RUS,Partnership for Peace,suspended",
+            "RUS,Partnership for Peace,paused",
+            4,
+            "change",
+        ),
     ],
 )
 @pytest.mark.django_db
@@ -67,7 +79,11 @@ def test_malformed_file_names_file_line_field_and_changes_nothing(
     tmp_path: Path, file: str, old: str, new: str, line: int, field: str
 ) -> None:
     directory = _corrupt(tmp_path, file, old, new)
-    before = (State.objects.count(), Membership.objects.count(), list(Membership.objects.values_list("joined", flat=True)))
+    before = (
+        State.objects.count(),
+        Membership.objects.count(),
+        list(Membership.objects.values_list("joined", flat=True)),
+    )
     with pytest.raises(DataFileError) as caught:
         registry_load(directory=directory)
     assert (caught.value.file, caught.value.line, caught.value.field) == (file, line, field)
