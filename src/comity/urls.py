@@ -7,9 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("", include("comity.core.urls")),
     path("registry/", include("comity.registry.urls")),
+    path("engagements/", include("comity.engagements.urls")),
     path("admin/", admin.site.urls),
     path("api/core/", include("comity.core.api.urls")),
     path("api/registry/", include("comity.registry.api.urls")),
+    path("api/engagements/", include("comity.engagements.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

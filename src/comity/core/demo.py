@@ -50,6 +50,53 @@ DEMO_NOTES = (
 )
 
 
+#: Demo exercises (clearly not real): (key, title, label marking, participants).
+DEMO_EXERCISES = (
+    (
+        "demo-restricted-staff-exercise",
+        "Demo: staff exercise (NATO RESTRICTED)",
+        "NATO RESTRICTED REL TO NATO",
+        "NLD;BEL",
+    ),
+    ("demo-nordic-table-top", "Demo: Nordic table-top (REL TO FIN, SWE)", "NATO RESTRICTED REL TO FIN, SWE", "FIN;SWE"),
+    ("demo-partner-workshop", "Demo: partner workshop (REL TO PFP)", "NATO UNCLASSIFIED REL TO PFP", "UKR;AUT"),
+    (
+        "demo-secret-planning-conference",
+        "Demo: planning conference (NATO SECRET REL TO NLD)",
+        "NATO SECRET REL TO NLD",
+        "NLD",
+    ),
+)
+
+
+def _demo_exercises() -> None:
+    from datetime import date
+
+    from comity.engagements.importing import ParsedFile, check_row
+    from comity.engagements.services import exercises_import
+
+    this_year = date.today().year
+    rows = [
+        check_row(
+            index,
+            {
+                "key": key,
+                "title": title,
+                "label": marking,
+                "participants": participants,
+                "status": "planned",
+                "start_date": f"{this_year + 1}-0{index}-10",
+                "end_date": f"{this_year + 1}-0{index}-14",
+                "domain": "joint",
+                "source": "comity demo data (not a real record)",
+            },
+            date.today(),
+        )
+        for index, (key, title, marking, participants) in enumerate(DEMO_EXERCISES, start=1)
+    ]
+    exercises_import(acting_user=None, parsed=ParsedFile(rows=rows))
+
+
 @transaction.atomic
 def demo_load() -> list[User]:
     """Create the demo users and notes (idempotent); return the users."""
@@ -84,4 +131,5 @@ def demo_load() -> list[User]:
                 label=label_from_marking(marking),
                 source="comity demo data (not a real record)",
             )
+    _demo_exercises()
     return users

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "comity.core",
     "comity.registry",
+    "comity.engagements",
     "comity.events",
     "comity.planning",
 ]

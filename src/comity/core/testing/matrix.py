@@ -24,6 +24,6 @@ class LabelledEndpoints:
     make: Callable[[], Model]
     api_list: str
     api_detail: Callable[[Model], str]
-    page_list: str
+    page_list: str | None
     page_detail: Callable[[Model], str] | None
     marker: Callable[[Model], str]

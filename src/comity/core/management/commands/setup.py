@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from comity.core.services import policies_load
+from comity.engagements.loading import engagements_load
 from comity.registry.loader import DataFileError
 from comity.registry.services import registry_load
 
@@ -26,4 +27,11 @@ class Command(BaseCommand):
         for model, counts in report.counts.items():
             summary = ", ".join(f"{k} {v}" for k, v in counts.items())
             self.stdout.write(f"{model}: {summary}")
+        engagements = engagements_load()
+        self.stdout.write(
+            f"Engagements: imported {engagements.imported}, updated {engagements.updated}, "
+            f"unchanged {engagements.unchanged}, rejected {len(engagements.rejects)}"
+        )
+        for reject in engagements.rejects:
+            self.stderr.write(f"  exercises.csv line {reject.line}: {reject.reason}")
         self.stdout.write(self.style.SUCCESS("comity is set up."))

@@ -1,0 +1,1 @@
+"""Engagements: the system of record for the tools of military diplomacy."""

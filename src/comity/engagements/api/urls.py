@@ -1,0 +1,11 @@
+from rest_framework.routers import SimpleRouter
+
+from comity.engagements.api import views
+
+router = SimpleRouter()
+router.register("objectives", views.ObjectiveViewSet, basename="objective")
+router.register("engagements", views.EngagementViewSet, basename="engagement")
+router.register("exercises", views.ExerciseViewSet, basename="exercise")
+
+app_name = "engagements-api"
+urlpatterns = router.urls

@@ -1,0 +1,94 @@
+"""Engagement API: objectives, every engagement (calendar), exercises with lifecycle and export."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
+from comity.engagements import exporting, selectors, services
+from comity.engagements.api.serializers import (
+    EngagementSerializer,
+    ExerciseSerializer,
+    ObjectiveSerializer,
+    TransitionSerializer,
+)
+from comity.engagements.filtersets import EngagementFilter
+from comity.engagements.lifecycle import TransitionError
+from comity.engagements.models import Engagement, Exercise, Objective
+
+CONTENT_TYPES = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+    "ics": "text/calendar",
+}
+
+
+class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ObjectiveSerializer
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet[Objective]:
+        return (
+            Objective.objects.visible_to(self.request.user)
+            .select_related("parent", *LABEL_SELECT)
+            .prefetch_related("indicators", *LABEL_PREFETCH)
+        )
+
+
+class EngagementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every kind of engagement in one list: what the calendar and timeline read."""
+
+    serializer_class = EngagementSerializer
+    filterset_class = EngagementFilter
+    lookup_field = "key"
+
+    def get_queryset(self) -> QuerySet[Engagement]:
+        return selectors.engagements_visible(self.request.user).prefetch_related("objectives")
+
+
+class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ExerciseSerializer
+    filterset_class = EngagementFilter
+    lookup_field = "key"
+
+    def get_queryset(self) -> QuerySet[Exercise]:
+        return selectors.exercises_visible(self.request.user)
+
+    @extend_schema(request=TransitionSerializer, responses=ExerciseSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, key: str | None = None) -> Response:
+        """Move the exercise along its lifecycle (400 with the reason when not allowed)."""
+        exercise = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.engagement_transition(
+                acting_user=request.user, engagement=exercise, to=serializer.validated_data["to"]
+            )
+        except TransitionError as exc:
+            raise ValidationError({"to": str(exc)}) from exc
+        return Response(ExerciseSerializer(self.get_queryset().get(pk=exercise.pk)).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("export_format", OpenApiTypes.STR, enum=list(exporting.FORMATS))],
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        """What the caller may see (after the list filters) as CSV, JSON, Parquet or iCalendar."""
+        fmt = request.query_params.get("export_format", "csv")
+        if fmt not in exporting.FORMATS:
+            raise ValidationError({"export_format": f"use one of {', '.join(exporting.FORMATS)}"})
+        rows = self.filter_queryset(self.get_queryset()).order_by("start_date", "key")
+        response = HttpResponse(exporting.export(rows, fmt), content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="exercises.{fmt}"'
+        return response

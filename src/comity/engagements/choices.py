@@ -1,0 +1,53 @@
+"""Choice lists of engagements."""
+
+from django.db import models
+
+
+class EngagementKind(models.TextChoices):
+    EXERCISE = "exercise", "Joint exercise"
+    AGREEMENT = "agreement", "Defence agreement"
+    TRAINING = "training", "Education and training"
+    MEETING = "meeting", "Diplomatic meeting"
+    ATTACHE = "attache", "Attaché accreditation"
+    CBM = "cbm", "Confidence-building measure"
+    PROGRAMME = "programme", "Partnership programme activity"
+    POSTURE = "posture", "Posture and presence"
+
+
+class Status(models.TextChoices):
+    """The engagement lifecycle; transitions are listed in ``lifecycle.TRANSITIONS``."""
+
+    PROPOSED = "proposed", "Proposed"
+    PLANNED = "planned", "Planned"
+    APPROVED = "approved", "Approved"
+    ONGOING = "ongoing", "Ongoing"
+    COMPLETED = "completed", "Completed"
+    ASSESSED = "assessed", "Assessed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ParticipantRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    HOST = "host", "Host"
+    PARTICIPANT = "participant", "Participant"
+    OBSERVER = "observer", "Observer"
+
+
+class Domain(models.TextChoices):
+    LAND = "land", "Land"
+    AIR = "air", "Air"
+    MARITIME = "maritime", "Maritime"
+    CYBER = "cyber", "Cyber"
+    SPACE = "space", "Space"
+    JOINT = "joint", "Joint"
+
+
+class Scenario(models.TextChoices):
+    COLLECTIVE_DEFENCE = "collective_defence", "Collective defence"
+    CRISIS_RESPONSE = "crisis_response", "Crisis response"
+
+
+class ObjectiveLevel(models.TextChoices):
+    GOAL = "goal", "Strategic goal"
+    LINE_OF_EFFORT = "line_of_effort", "Line of effort"
+    OBJECTIVE = "objective", "Objective"

@@ -1,0 +1,64 @@
+"""``comity engagements``: import and export engagement records (CLI contracts kept exactly).
+
+``comity engagements import FILE --kind exercise`` prints one JSON object with ``imported``,
+``updated``, ``rejected`` (plus ``unchanged`` and the ``rejects`` with line and reason).
+``comity engagements export --kind exercise --format csv --as USERNAME`` writes what that user may
+see to standard output.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from comity.core.models import User
+from comity.engagements import exporting, selectors, services
+from comity.engagements.importing import ImportFileError, parse_file
+
+KINDS = ("exercise",)
+
+
+class Command(BaseCommand):
+    help = "Import and export engagements."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        importer = sub.add_parser("import", help="Import a CSV or JSON file (valid rows kept, rejects reported).")
+        importer.add_argument("file", type=Path)
+        importer.add_argument("--kind", choices=KINDS, required=True)
+        importer.add_argument("--as", dest="username", help="Import as this user (default: the system)")
+        exporter = sub.add_parser("export", help="Export what a user may see to standard output.")
+        exporter.add_argument("--kind", choices=KINDS, required=True)
+        exporter.add_argument("--format", choices=exporting.FORMATS, default="csv")
+        exporter.add_argument("--as", dest="username", required=True, help="Export what this user may see")
+
+    def _user(self, username: str | None) -> User | None:
+        if username is None:
+            return None
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"no active user {username!r}")
+        return user
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = self._user(options["username"])
+        if options["action"] == "import":
+            try:
+                parsed = parse_file(options["file"], timezone.localdate())
+            except ImportFileError as exc:
+                raise CommandError(str(exc)) from exc
+            report = services.exercises_import(acting_user=user, parsed=parsed)
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+            return
+        assert user is not None
+        data = exporting.export(selectors.exercises_visible(user).order_by("start_date", "key"), options["format"])
+        if options["format"] in {"csv", "json"}:
+            self.stdout.write(data.decode(), ending="")
+        else:
+            self.stdout.flush()
+            sys.stdout.buffer.write(data)

@@ -1,0 +1,127 @@
+"""Engagement records: one labelled base shared by every kind, kind-specific details beside it.
+
+Kinds use Django's multi-table inheritance: every engagement is one ``Engagement`` row (so the
+calendar, the label filter and the co-participation network query one table) and a kind adds
+its own fields in a child table (``Exercise`` today; agreements, training, meetings, attachés,
+CBMs and programme activities follow the same pattern).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from comity.core.models import LabelledModel
+from comity.engagements.choices import Domain, EngagementKind, ObjectiveLevel, ParticipantRole, Scenario, Status
+from comity.registry.models import Organisation, State
+
+
+class Objective(LabelledModel):
+    """A strategic goal, line of effort or objective that engagements serve (a tree)."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    level = models.CharField(max_length=16, choices=ObjectiveLevel.choices, default=ObjectiveLevel.OBJECTIVE)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Indicator(models.Model):
+    """A measurable indicator of an objective (it shares the objective's label)."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=32, blank=True)
+    baseline = models.FloatField(null=True, blank=True)
+    target = models.FloatField(null=True, blank=True)
+    due = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["objective__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Engagement(LabelledModel):
+    """The base of every engagement: what, when, where, who leads, status, objectives, source."""
+
+    key = models.SlugField(max_length=100, unique=True, help_text="Natural key used by imports.")
+    kind = models.CharField(max_length=16, choices=EngagementKind.choices, db_index=True)
+    title = models.CharField(max_length=200)
+    start_date = models.DateField(null=True, blank=True, db_index=True)
+    end_date = models.DateField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    lead_state = models.ForeignKey(State, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    lead_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED, db_index=True)
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="engagements")
+    personnel = models.PositiveIntegerField(null=True, blank=True, help_text="Total personnel, where public.")
+    source = models.CharField(max_length=1000, blank=True)
+    notes = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="engagement_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def lead(self) -> str:
+        """The lead as a code: an organisation (``NATO``) or a nation (``USA``)."""
+        if self.lead_organisation_id:
+            return self.lead_organisation.code  # type: ignore[union-attr]
+        return self.lead_state.iso3 if self.lead_state_id else ""  # type: ignore[union-attr]
+
+
+class EngagementParticipant(models.Model):
+    """A nation's part in an engagement: its role and contribution."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="participants")
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="engagement_roles")
+    role = models.CharField(max_length=16, choices=ParticipantRole.choices, default=ParticipantRole.PARTICIPANT)
+    personnel = models.PositiveIntegerField(null=True, blank=True)
+    platforms = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["role", "state__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "state", "role"], name="participant_unique_role"),
+        ]
+        indexes = [models.Index(fields=["state", "engagement"])]
+
+    def __str__(self) -> str:
+        return f"{self.state.iso3} {self.role} in {self.engagement_id}"
+
+
+class Exercise(Engagement):
+    """A joint exercise, with the parameters the Vienna Document counts."""
+
+    domain = models.CharField(max_length=16, choices=Domain.choices, blank=True)
+    scenario = models.CharField(max_length=24, choices=Scenario.choices, blank=True)
+    series = models.CharField(max_length=100, blank=True, db_index=True)
+    battle_tanks = models.PositiveIntegerField(null=True, blank=True)
+    armoured_combat_vehicles = models.PositiveIntegerField(null=True, blank=True)
+    artillery_pieces = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "title"]

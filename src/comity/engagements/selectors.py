@@ -1,0 +1,87 @@
+"""Reads of engagements; every one starts from ``visible_to(user)``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
+from comity.engagements import vienna
+from comity.engagements.models import Engagement, EngagementParticipant, Exercise
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from comity.core.models import User
+
+
+def exercises_visible(user: User | AnonymousUser) -> QuerySet[Exercise]:
+    """Exercises the user may see, with what lists and exports need in a fixed number of queries."""
+    return (
+        Exercise.objects.visible_to(user)
+        .select_related("lead_state", "lead_organisation", *LABEL_SELECT)
+        .prefetch_related(
+            *LABEL_PREFETCH,
+            "objectives",
+            Prefetch("participants", queryset=EngagementParticipant.objects.select_related("state")),
+        )
+    )
+
+
+def engagements_visible(user: User | AnonymousUser) -> QuerySet[Engagement]:
+    return (
+        Engagement.objects.visible_to(user)
+        .select_related("lead_state", "lead_organisation", *LABEL_SELECT)
+        .prefetch_related(*LABEL_PREFETCH)
+    )
+
+
+def filter_engagements(
+    queryset: QuerySet[Engagement],
+    *,
+    nation: str = "",
+    kind: str = "",
+    objective: str = "",
+    year: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[Engagement]:
+    """The calendar's filters: a participating nation, a kind, an objective, a period."""
+    if nation:
+        queryset = queryset.filter(Q(participants__state__iso3=nation.upper()) | Q(lead_state__iso3=nation.upper()))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if objective:
+        queryset = queryset.filter(objectives__code=objective)
+    if year:
+        queryset = queryset.filter(start_date__year__lte=year).filter(
+            Q(end_date__year__gte=year) | Q(end_date__isnull=True, start_date__year=year)
+        )
+    if start:
+        queryset = queryset.filter(Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start))
+    if end:
+        queryset = queryset.filter(start_date__lte=end)
+    return queryset.distinct()
+
+
+def vienna_deadlines(
+    user: User | AnonymousUser, *, since: date | None = None
+) -> list[tuple[Exercise, vienna.Notifiability]]:
+    """Exercises the user may see that cross a Vienna Document threshold, by notification date."""
+    result = []
+    queryset = exercises_visible(user).filter(start_date__isnull=False)
+    if since:
+        queryset = queryset.filter(start_date__gte=since)
+    for exercise in queryset:
+        verdict = vienna.assess(
+            start=exercise.start_date,
+            troops=exercise.personnel,
+            battle_tanks=exercise.battle_tanks,
+            armoured_combat_vehicles=exercise.armoured_combat_vehicles,
+            artillery_pieces=exercise.artillery_pieces,
+        )
+        if verdict.notifiable:
+            result.append((exercise, verdict))
+    return sorted(result, key=lambda pair: pair[1].notification_due or date.min)

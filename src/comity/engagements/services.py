@@ -1,0 +1,224 @@
+"""Writes of engagements: import (idempotent by natural key), lifecycle transitions, objectives.
+
+Every write runs in a transaction with its change-log rows. An import keeps every valid row and
+reports each rejected one with its line and reason; running the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from comity.core.audit import audit_create, audit_entry, audit_update, snapshot
+from comity.core.labels import LabelError, label_from_marking
+from comity.core.models.audit import AuditAction
+from comity.core.selectors import labels_visible_to, subject_for
+from comity.engagements.choices import EngagementKind, ObjectiveLevel, ParticipantRole
+from comity.engagements.importing import ExerciseRow, ParsedFile, Reject
+from comity.engagements.lifecycle import check_transition
+from comity.engagements.models import Engagement, EngagementParticipant, Exercise, Objective
+from comity.registry.models import Organisation, State
+
+if TYPE_CHECKING:
+    from comity.core.models import ConfidentialityLabel, User
+
+
+@dataclass
+class ImportReport:
+    """The CLI prints ``imported``, ``updated``, ``rejected`` (a count) and ``rejects`` (details)."""
+
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejects),
+            "rejects": [asdict(r) for r in sorted(self.rejects, key=lambda r: r.line)],
+        }
+
+
+class _Resolver:
+    """Codes to rows, loaded once per import."""
+
+    def __init__(self, acting_user: User | None) -> None:
+        self.states = {s.iso3: s for s in State.objects.all()}
+        self.organisations = {o.code: o for o in Organisation.objects.all()}
+        objectives = Objective.objects.all() if acting_user is None else Objective.objects.visible_to(acting_user)
+        self.objectives = {o.code: o for o in objectives}
+        self.labels: dict[str, ConfidentialityLabel] = {}
+        self.visible_labels = (
+            None
+            if acting_user is None
+            else set(labels_visible_to(subject_for(acting_user)).values_list("pk", flat=True))
+        )
+
+    def state(self, code: str, column: str) -> State:
+        if code not in self.states:
+            raise LookupError(f"{column} {code!r} is not a state in the registry")
+        return self.states[code]
+
+    def label(self, marking: str) -> ConfidentialityLabel:
+        if marking not in self.labels:
+            try:
+                self.labels[marking] = label_from_marking(marking)
+            except LabelError as exc:
+                raise LookupError(f"label: {exc}") from exc
+        label = self.labels[marking]
+        if self.visible_labels is not None and label.pk not in self.visible_labels:
+            raise LookupError(f"label {label.marking!r} is above what you may see, so you may not assign it")
+        return label
+
+
+def _fields(row: ExerciseRow, resolver: _Resolver) -> dict[str, Any]:
+    lead_state = lead_org = None
+    if row.lead:
+        if row.lead in resolver.organisations:
+            lead_org = resolver.organisations[row.lead]
+        else:
+            lead_state = resolver.state(row.lead, "lead")
+    return {
+        "kind": EngagementKind.EXERCISE,
+        "title": row.title,
+        "series": row.series,
+        "start_date": row.start_date,
+        "end_date": row.end_date,
+        "location": row.location,
+        "latitude": row.latitude,
+        "longitude": row.longitude,
+        "lead_state": lead_state,
+        "lead_organisation": lead_org,
+        "domain": row.domain,
+        "scenario": row.scenario,
+        "personnel": row.personnel,
+        "battle_tanks": row.battle_tanks,
+        "armoured_combat_vehicles": row.armoured_combat_vehicles,
+        "artillery_pieces": row.artillery_pieces,
+        "status": row.status,
+        "label": resolver.label(row.label),
+        "source": row.source,
+        "notes": row.notes,
+    }
+
+
+def _participants(row: ExerciseRow, resolver: _Resolver) -> set[tuple[int, str]]:
+    wanted = {(resolver.state(code, "host").pk, ParticipantRole.HOST.value) for code in row.hosts}
+    wanted |= {
+        (resolver.state(code, "participants").pk, ParticipantRole.PARTICIPANT.value) for code in row.participants
+    }
+    if row.lead and row.lead in resolver.states:
+        wanted.add((resolver.states[row.lead].pk, ParticipantRole.LEAD.value))
+    return wanted
+
+
+def _objectives(row: ExerciseRow, resolver: _Resolver) -> list[Objective]:
+    unknown = [code for code in row.objectives if code not in resolver.objectives]
+    if unknown:
+        raise LookupError(f"objectives {', '.join(unknown)} are unknown")
+    return [resolver.objectives[code] for code in row.objectives]
+
+
+def _save_row(row: ExerciseRow, resolver: _Resolver, acting_user: User | None, report: ImportReport) -> None:
+    values = _fields(row, resolver)
+    participants = _participants(row, resolver)
+    objectives = _objectives(row, resolver)
+    existing = Engagement.objects.filter(key=row.key).first()
+    if existing is not None and (
+        existing.kind != EngagementKind.EXERCISE
+        or (resolver.visible_labels is not None and existing.label_id not in resolver.visible_labels)
+    ):
+        raise LookupError(f"key {row.key!r} is already used by another record")
+    with transaction.atomic():
+        if existing is None:
+            exercise = Exercise.objects.create(key=row.key, **values)
+            exercise.objectives.set(objectives)
+            EngagementParticipant.objects.bulk_create(
+                EngagementParticipant(engagement=exercise, state_id=state, role=role) for state, role in participants
+            )
+            audit_create(exercise, acting_user=acting_user)
+            report.imported += 1
+            return
+        exercise = Exercise.objects.get(pk=existing.pk)
+        before = snapshot(exercise)
+        for attr, value in values.items():
+            setattr(exercise, attr, value)
+        current = set(EngagementParticipant.objects.filter(engagement=exercise).values_list("state_id", "role"))
+        same_links = current == participants and {o.pk for o in exercise.objectives.all()} == {o.pk for o in objectives}
+        if snapshot(exercise) == before and same_links:
+            report.unchanged += 1
+            return
+        exercise.save()
+        exercise.objectives.set(objectives)
+        for stale in EngagementParticipant.objects.filter(engagement=exercise):
+            if (stale.state_id, stale.role) not in participants:
+                stale.delete()
+        EngagementParticipant.objects.bulk_create(
+            EngagementParticipant(engagement=exercise, state_id=state, role=role)
+            for state, role in participants - current
+        )
+        # The change log shows the participant list beside the fields, so a changed list is visible.
+        before["participants"] = sorted(f"{state}:{role}" for state, role in current)
+        after = snapshot(exercise)
+        after["participants"] = sorted(f"{state}:{role}" for state, role in participants)
+        audit_entry(
+            acting_user=acting_user, action=AuditAction.UPDATE, instance=exercise, before=before, after=after
+        ).save()
+        report.updated += 1
+
+
+def exercises_import(*, acting_user: User | None, parsed: ParsedFile) -> ImportReport:
+    """Import checked exercise rows: create new keys, update changed ones, report rejects.
+
+    ``acting_user`` None is the system (loading shipped data); a user may only assign labels they
+    can see and may only update records they can see.
+    """
+    report = ImportReport(rejects=list(parsed.rejects))
+    resolver = _Resolver(acting_user)
+    for row in parsed.rows:
+        try:
+            _save_row(row, resolver, acting_user, report)
+        except LookupError as exc:
+            report.rejects.append(Reject(row.line, str(exc.args[0])))
+    return report
+
+
+@transaction.atomic
+def engagement_transition(*, acting_user: User | None, engagement: Engagement, to: str) -> Engagement:
+    """Move an engagement along its lifecycle; refuse moves the state machine does not allow."""
+    check_transition(engagement.status, to)
+    before = snapshot(engagement)
+    engagement.status = to
+    engagement.save(update_fields=["status", "updated"])
+    audit_update(engagement, before, acting_user=acting_user)
+    return engagement
+
+
+#: The alliance's strategic goals of military diplomacy, the roots of the objective tree.
+ROOT_GOALS = (
+    ("interoperability", "Interoperability", "Forces of allies and partners able to operate together."),
+    ("deterrence", "Deterrence and defence posture", "A credible deterrence and defence posture."),
+    ("partnerships", "Partnerships beyond the members", "Cooperation and dialogue with partner nations."),
+    ("capacity-building", "Capacity building", "Defence capacity of allies and partners."),
+)
+
+
+@transaction.atomic
+def objectives_seed(*, acting_user: User | None) -> int:
+    """Create the four root goals (PUBLIC) when missing; returns how many were created."""
+    from comity.core.labels import public_label
+
+    created = 0
+    for code, title, description in ROOT_GOALS:
+        if not Objective.objects.filter(code=code).exists():
+            goal = Objective.objects.create(
+                code=code, title=title, description=description, level=ObjectiveLevel.GOAL, label=public_label()
+            )
+            audit_create(goal, acting_user=acting_user)
+            created += 1
+    return created

@@ -1,0 +1,146 @@
+"""Bulk import (valid rows kept, rejects reported, re-runs change nothing) and exports."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from io import StringIO
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from django.core.management import CommandError, call_command
+from icalendar import Calendar
+
+from comity.core.models import AuditEntry
+from comity.core.testing.factories import make_user
+from comity.engagements import exporting, selectors
+from comity.engagements.importing import ImportFileError, parse_file, parse_text
+from comity.engagements.models import Exercise
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 25)
+
+HEADER = "key,title,start_date,end_date,lead,host,participants,domain,personnel,label,source\n"
+GOOD = [
+    "imp-a,Import test A,2018-10-25,2018-11-23,NATO,NOR,USA;DEU,joint,50000,PUBLIC,test input\n",
+    'imp-b,Import test B,2022-03-14,2022-04-01,NOR,NOR,"FIN;SWE",land,,NATO RESTRICTED REL TO NATO,test input\n',
+]
+BAD = [
+    "imp-c,Bad date,2018-13-01,,NATO,,,joint,,PUBLIC,test input\n",
+    "imp-d,Unknown state,2018-01-01,,NATO,XXX,,joint,,PUBLIC,test input\n",
+    "Imp E,Bad key,2018-01-01,,NATO,,,joint,,PUBLIC,test input\n",
+    "imp-f,Ends first,2018-02-01,2018-01-01,NATO,,,joint,,PUBLIC,test input\n",
+    "imp-a,Repeated key,2018-01-01,,NATO,,,joint,,PUBLIC,test input\n",
+    "imp-g,Bad label,2018-01-01,,NATO,,,joint,,NATO ULTRA,test input\n",
+    "imp-h,Bad domain,2018-01-01,,NATO,,,underwater,,PUBLIC,test input\n",
+]
+
+
+def write(tmp_path: Path, lines: list[str], name: str = "exercises.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    return path
+
+
+def run_import(path: Path, *extra: str) -> dict[str, object]:
+    out = StringIO()
+    call_command("engagements", "import", str(path), "--kind", "exercise", *extra, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_valid_rows_are_kept_and_every_reject_has_line_and_reason(tmp_path: Path) -> None:
+    result = run_import(write(tmp_path, GOOD + BAD))
+    assert (result["imported"], result["updated"], result["rejected"]) == (2, 0, 7)
+    reasons = {r["line"]: r["reason"] for r in result["rejects"]}
+    assert "not a date" in reasons[4]
+    assert "XXX" in reasons[5]
+    assert "lower-case" in reasons[6]
+    assert "before start_date" in reasons[7]
+    assert "repeats line 2" in reasons[8]
+    assert "unknown classification marking" in reasons[9]
+    assert "underwater" in reasons[10]
+    exercise = Exercise.objects.get(key="imp-a")
+    assert exercise.lead == "NATO" and exercise.status == "completed"
+    assert {(p.state.iso3, p.role) for p in exercise.participants.all()} == {
+        ("NOR", "host"),
+        ("USA", "participant"),
+        ("DEU", "participant"),
+    }
+
+
+def test_re_running_the_same_file_changes_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD + BAD)
+    run_import(path)
+    entries = AuditEntry.objects.count()
+    again = run_import(path)
+    assert (again["imported"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_changed_row_updates_by_natural_key(tmp_path: Path) -> None:
+    run_import(write(tmp_path, GOOD))
+    changed = [GOOD[0].replace("USA;DEU", "USA;DEU;POL")]
+    result = run_import(write(tmp_path, changed))
+    assert result["updated"] == 1
+    assert Exercise.objects.get(key="imp-a").participants.count() == 4
+
+
+def test_json_import(tmp_path: Path) -> None:
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps([{"key": "imp-json", "title": "JSON row", "participants": ["FIN", "SWE"]}, "oops"]))
+    result = run_import(path)
+    assert (result["imported"], result["rejected"]) == (1, 1)
+
+
+def test_a_user_cannot_assign_a_label_above_their_own(tmp_path: Path) -> None:
+    make_user("FIN", "RESTRICTED", username="importer")
+    secret = ["imp-s,Too high,2018-01-01,,NATO,,,joint,,NATO SECRET,test input\n"]
+    result = run_import(write(tmp_path, secret), "--as", "importer")
+    assert result["rejected"] == 1 and "above what you may see" in result["rejects"][0]["reason"]
+
+
+def test_unreadable_files_fail_clearly(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError, match="unknown columns"):
+        parse_text("key,title,colour\n", ".csv", TODAY)
+    with pytest.raises(ImportFileError, match="not valid JSON"):
+        parse_text("{", ".json", TODAY)
+    spreadsheet = tmp_path / "x.xlsx"
+    spreadsheet.write_text("x")
+    with pytest.raises(ImportFileError, match=r"use a \.csv or \.json"):
+        parse_file(spreadsheet, TODAY)
+    with pytest.raises(CommandError, match="cannot read"):
+        run_import(tmp_path / "missing.csv")
+
+
+def test_export_shows_only_what_the_user_may_see_and_round_trips(tmp_path: Path) -> None:
+    run_import(write(tmp_path, GOOD))
+    make_user("AUT", None, username="outsider")
+    make_user("NLD", "RESTRICTED", username="ally")
+
+    def export(user: str, fmt: str = "csv") -> str:
+        out = StringIO()
+        call_command("engagements", "export", "--kind", "exercise", "--format", fmt, "--as", user, stdout=out)
+        return out.getvalue()
+
+    assert "imp-b" not in export("outsider") and "imp-a" in export("outsider")
+    ally_csv = export("ally")
+    assert "imp-b" in ally_csv
+    Exercise.objects.filter(key__in=["imp-a", "imp-b"]).delete()
+    again = tmp_path / "again.csv"
+    again.write_text(ally_csv, encoding="utf-8")
+    assert run_import(again)["imported"] == 2
+    assert export("ally") == ally_csv
+    assert json.loads(export("ally", "json"))[0]["key"] == "imp-a"
+
+
+def test_parquet_and_icalendar_exports(tmp_path: Path) -> None:
+    run_import(write(tmp_path, GOOD))
+    user = make_user("NLD", "RESTRICTED")
+    rows = selectors.exercises_visible(user).order_by("key")
+    table = pq.read_table(io.BytesIO(exporting.export(rows, "parquet")))
+    assert table.column("key").to_pylist() == ["imp-a", "imp-b"]
+    calendar = Calendar.from_ical(exporting.export(rows, "ics"))
+    summaries = [str(e.get("summary")) for e in calendar.walk("VEVENT")]
+    assert summaries == ["Import test A", "Import test B"]

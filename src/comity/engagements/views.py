@@ -1,0 +1,145 @@
+"""Engagement pages: list, month calendar, multi-year timeline, detail with lifecycle, the Vienna
+Document deadline list and a country's engagement profile. All of them read through
+``visible_to``.
+"""
+
+from __future__ import annotations
+
+import calendar as calendar_module
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from comity.core.models import AuditEntry
+from comity.core.selectors import access_or_404
+from comity.engagements import selectors, services
+from comity.engagements.choices import EngagementKind
+from comity.engagements.filtersets import EngagementFilter
+from comity.engagements.lifecycle import TransitionError, allowed_from
+from comity.engagements.models import Exercise, Objective
+from comity.registry.models import State
+
+
+def _filtered(request: HttpRequest) -> EngagementFilter:
+    return EngagementFilter(request.GET, queryset=selectors.engagements_visible(request.user))
+
+
+def engagement_list(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    page = Paginator(filterset.qs.order_by("-start_date", "title"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "engagements/list.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "kinds": EngagementKind.choices,
+            "objectives": Objective.objects.visible_to(request.user),
+        },
+    )
+
+
+def timeline(request: HttpRequest) -> HttpResponse:
+    """Years across, one bar per engagement: the multi-year view."""
+    first = int(request.GET.get("from") or 2014)
+    last = int(request.GET.get("to") or timezone.localdate().year)
+    span_start, span_end = date(first, 1, 1), date(last, 12, 31)
+    rows = []
+    total = (span_end - span_start).days or 1
+    for engagement in (
+        _filtered(request).qs.filter(start_date__lte=span_end, start_date__gte=span_start).order_by("start_date")
+    ):
+        end = engagement.end_date or engagement.start_date
+        left = (engagement.start_date - span_start).days / total * 100
+        width = max(((end - engagement.start_date).days + 1) / total * 100, 0.3)
+        rows.append((engagement, round(left, 3), round(width, 3)))
+    years = list(range(first, last + 1))
+    return render(
+        request,
+        "engagements/timeline.html",
+        {"rows": rows, "years": years, "first": first, "last": last, "year_width": 100 / len(years)},
+    )
+
+
+def month_calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    year = int(request.GET.get("year") or today.year)
+    month = int(request.GET.get("month") or today.month)
+    month_start = date(year, month, 1)
+    month_end = date(year, month, calendar_module.monthrange(year, month)[1])
+    engagements = list(_filtered(request).qs.filter(start_date__lte=month_end).exclude(end_date__lt=month_start))
+    weeks = []
+    for week in calendar_module.Calendar().monthdatescalendar(year, month):
+        weeks.append(
+            [
+                (day, [e for e in engagements if e.start_date and e.start_date <= day <= (e.end_date or e.start_date)])
+                for day in week
+            ]
+        )
+    previous_month = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
+    next_month = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
+    return render(
+        request,
+        "engagements/calendar.html",
+        {
+            "weeks": weeks,
+            "month_start": month_start,
+            "previous": previous_month,
+            "next": next_month,
+        },
+    )
+
+
+def exercise_detail(request: HttpRequest, key: str) -> HttpResponse:
+    exercise = access_or_404(selectors.exercises_visible(request.user), request.user, key=key)
+    history = AuditEntry.objects.visible_to(request.user).filter(
+        object_id=str(exercise.pk), content_type__model__in=["exercise", "engagement"]
+    )
+    return render(
+        request,
+        "engagements/detail.html",
+        {
+            "exercise": exercise,
+            "history": history,
+            "next_states": allowed_from(exercise.status),
+        },
+    )
+
+
+@require_POST
+def exercise_transition(request: HttpRequest, key: str) -> HttpResponse:
+    exercise = access_or_404(Exercise.objects.all(), request.user, key=key)
+    try:
+        services.engagement_transition(acting_user=request.user, engagement=exercise, to=request.POST.get("to", ""))
+        messages.success(request, f"Now {exercise.get_status_display().lower()}.")
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("engagements:detail", key=key)
+
+
+def vienna_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.vienna_deadlines(request.user)
+    return render(request, "engagements/vienna.html", {"rows": rows, "today": timezone.localdate()})
+
+
+def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
+    state = get_object_or_404(State, iso3=iso3.upper())
+    engagements = selectors.filter_engagements(selectors.engagements_visible(request.user), nation=state.iso3)
+    by_year: dict[int, int] = {}
+    for engagement in engagements:
+        if engagement.start_date:
+            by_year[engagement.start_date.year] = by_year.get(engagement.start_date.year, 0) + 1
+    return render(
+        request,
+        "engagements/country.html",
+        {
+            "state": state,
+            "engagements": engagements.order_by("-start_date"),
+            "by_year": sorted(by_year.items()),
+        },
+    )
