@@ -162,6 +162,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EngagementKindEnum": "comity.engagements.choices.EngagementKind",
+        "OrganisationKindEnum": "comity.registry.choices.OrganisationKind",
+    },
 }
 
 # Which function expands a releasability group (NATO, PFP, ...) for a nation on a date. Core
