@@ -85,3 +85,32 @@ def vienna_deadlines(
         if verdict.notifiable:
             result.append((exercise, verdict))
     return sorted(result, key=lambda pair: pair[1].notification_due or date.min)
+
+
+def co_participation(user: User | AnonymousUser, *, year: int | None = None, kind: str = "") -> dict[str, list[dict]]:
+    """Who trains with whom: nations as nodes, shared visible engagements as weighted edges.
+
+    The label filter and the year are applied in SQL; only the pairing of the visible
+    (engagement, nation) rows happens here.
+    """
+    from collections import Counter
+    from itertools import combinations
+
+    visible = filter_engagements(Engagement.objects.visible_to(user), year=year, kind=kind).values("pk")
+    rows = EngagementParticipant.objects.filter(engagement__in=visible).values_list(
+        "engagement_id", "state__iso3", "state__name"
+    )
+    nations: dict[int, set[str]] = {}
+    names: dict[str, str] = {}
+    for engagement_id, iso3, name in rows:
+        nations.setdefault(engagement_id, set()).add(iso3)
+        names[iso3] = name
+    degree: Counter[str] = Counter()
+    edges: Counter[tuple[str, str]] = Counter()
+    for members in nations.values():
+        degree.update(members)
+        edges.update(combinations(sorted(members), 2))
+    return {
+        "nodes": [{"id": iso3, "name": names[iso3], "engagements": count} for iso3, count in sorted(degree.items())],
+        "edges": [{"source": a, "target": b, "weight": w} for (a, b), w in sorted(edges.items())],
+    }

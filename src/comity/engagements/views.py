@@ -143,3 +143,13 @@ def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
             "by_year": sorted(by_year.items()),
         },
     )
+
+
+def network(request: HttpRequest) -> HttpResponse:
+    """Who trains with whom, per year (drawn by the vendored Cytoscape.js from the API)."""
+    return render(request, "engagements/network.html", {"year": request.GET.get("year", "")})
+
+
+def engagement_map(request: HttpRequest) -> HttpResponse:
+    """Where engagements took place (those with coordinates), on the vendored Leaflet map."""
+    return render(request, "engagements/map.html", {"year": request.GET.get("year", "")})

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from comity.engagements.api import views
@@ -8,4 +9,4 @@ router.register("engagements", views.EngagementViewSet, basename="engagement")
 router.register("exercises", views.ExerciseViewSet, basename="exercise")
 
 app_name = "engagements-api"
-urlpatterns = router.urls
+urlpatterns = [path("network/", views.NetworkView.as_view(), name="network"), *router.urls]

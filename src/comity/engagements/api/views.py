@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.engagements import exporting, selectors, services
@@ -53,6 +54,27 @@ class EngagementViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Engagement]:
         return selectors.engagements_visible(self.request.user).prefetch_related("objectives")
+
+
+class NetworkView(APIView):
+    """The co-participation network of the engagements the caller may see."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT),
+            OpenApiParameter("kind", OpenApiTypes.STR),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        raw_year = request.query_params.get("year")
+        if raw_year and not raw_year.isdigit():
+            raise ValidationError({"year": "a year such as 2018"})
+        return Response(
+            selectors.co_participation(
+                request.user, year=int(raw_year) if raw_year else None, kind=request.query_params.get("kind", "")
+            )
+        )
 
 
 class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):

@@ -132,13 +132,13 @@ def test_export_shows_only_what_the_user_may_see_and_round_trips(tmp_path: Path)
     again.write_text(ally_csv, encoding="utf-8")
     assert run_import(again)["imported"] == 2
     assert export("ally") == ally_csv
-    assert json.loads(export("ally", "json"))[0]["key"] == "imp-a"
+    assert "imp-a" in {row["key"] for row in json.loads(export("ally", "json"))}
 
 
 def test_parquet_and_icalendar_exports(tmp_path: Path) -> None:
     run_import(write(tmp_path, GOOD))
     user = make_user("NLD", "RESTRICTED")
-    rows = selectors.exercises_visible(user).order_by("key")
+    rows = selectors.exercises_visible(user).filter(key__startswith="imp-").order_by("key")
     table = pq.read_table(io.BytesIO(exporting.export(rows, "parquet")))
     assert table.column("key").to_pylist() == ["imp-a", "imp-b"]
     calendar = Calendar.from_ical(exporting.export(rows, "ics"))
