@@ -31,7 +31,7 @@ demo: $(VENV)/.demo-installed
 	$(BIN)/comity serve --port 8000
 
 lint: $(VENV)/.all-installed
-	$(BIN)/ruff check src bench conftest.py
+	$(BIN)/ruff check .
 
 test: $(VENV)/.all-installed services lint test-sqlite test-postgres
 

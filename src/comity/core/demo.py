@@ -7,6 +7,7 @@ they exist so that users of different nations and clearances visibly see differe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 
@@ -70,8 +71,6 @@ DEMO_EXERCISES = (
 
 
 def _demo_exercises() -> None:
-    from datetime import date
-
     from comity.engagements.importing import ParsedFile, check_row
     from comity.engagements.services import exercises_import
 
@@ -95,6 +94,28 @@ def _demo_exercises() -> None:
         for index, (key, title, marking, participants) in enumerate(DEMO_EXERCISES, start=1)
     ]
     exercises_import(acting_user=None, parsed=ParsedFile(rows=rows))
+
+
+def _demo_programme() -> None:
+    """A demo cooperation menu and a demo programme for Ukraine, to walk the PRIME workflow."""
+    from comity.engagements.models import MenuItem, PartnerProgramme
+    from comity.registry.models import State
+
+    for code, title in (
+        ("demo-staff-officer-course", "Demo: staff officer course"),
+        ("demo-logistics-seminar", "Demo: logistics seminar"),
+    ):
+        MenuItem.objects.get_or_create(
+            code=code, defaults={"title": title, "provider": "demo provider", "label": label_from_marking("PUBLIC")}
+        )
+    PartnerProgramme.objects.get_or_create(
+        partner=State.objects.get(iso3="UKR"),
+        cycle=str(date.today().year + 1),
+        defaults={
+            "title": "Demo: partnership programme of Ukraine",
+            "label": label_from_marking("NATO UNCLASSIFIED REL TO PFP, NATO"),
+        },
+    )
 
 
 @transaction.atomic
@@ -132,4 +153,5 @@ def demo_load() -> list[User]:
                 source="comity demo data (not a real record)",
             )
     _demo_exercises()
+    _demo_programme()
     return users

@@ -51,3 +51,20 @@ class ObjectiveLevel(models.TextChoices):
     GOAL = "goal", "Strategic goal"
     LINE_OF_EFFORT = "line_of_effort", "Line of effort"
     OBJECTIVE = "objective", "Objective"
+
+
+class Workflow(models.TextChoices):
+    """NATO's PRIME steps for a partnership activity: propose, approve, invite, register, report."""
+
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    INVITED = "invited", "Invitations sent"
+    REGISTERED = "registered", "Participants registered"
+    REPORTED = "reported", "Feedback reported"
+
+
+class ActivityRole(models.TextChoices):
+    PROPOSER = "proposer", "Proposer"
+    APPROVER = "approver", "Approver"
+    INVITEE = "invitee", "Invitee"
+    REGISTRANT = "registrant", "Registrant"

@@ -8,7 +8,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from comity.engagements.choices import ParticipantRole
@@ -22,14 +22,20 @@ def _codes(exercise: Exercise, role: str) -> str:
     return ";".join(sorted(p.state.iso3 for p in exercise.participants.all() if p.role == role))
 
 
+def _day(exercise: Exercise, value: date | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m") if exercise.date_precision == "month" else value.isoformat()
+
+
 def exercise_record(exercise: Exercise) -> dict[str, Any]:
     """One exercise as export/import columns."""
     return {
         "key": exercise.key,
         "title": exercise.title,
         "series": exercise.series,
-        "start_date": exercise.start_date.isoformat() if exercise.start_date else "",
-        "end_date": exercise.end_date.isoformat() if exercise.end_date else "",
+        "start_date": _day(exercise, exercise.start_date),
+        "end_date": _day(exercise, exercise.end_date),
         "location": exercise.location,
         "latitude": "" if exercise.latitude is None else exercise.latitude,
         "longitude": "" if exercise.longitude is None else exercise.longitude,

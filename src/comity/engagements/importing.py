@@ -69,10 +69,11 @@ class ExerciseRow:
     series: str
     start_date: date | None
     end_date: date | None
+    date_precision: str
     location: str
     latitude: float | None
     longitude: float | None
-    lead: str
+    leads: tuple[str, ...]
     hosts: tuple[str, ...]
     participants: tuple[str, ...]
     domain: str
@@ -106,13 +107,16 @@ def _text(raw: Any) -> str:
     return str(raw).strip()
 
 
-def _date(raw: str, name: str) -> date | None:
+def parse_date(raw: str, name: str) -> tuple[date | None, str]:
+    """A date and its precision: ``YYYY-MM-DD`` (day) or ``YYYY-MM`` (month, held as the 1st)."""
     if not raw:
-        return None
+        return None, "day"
     try:
-        return date.fromisoformat(raw)
+        if re.fullmatch(r"\d{4}-\d{2}", raw):
+            return date.fromisoformat(f"{raw}-01"), "month"
+        return date.fromisoformat(raw), "day"
     except ValueError:
-        raise RowError(f"{name} {raw!r} is not a date (YYYY-MM-DD)") from None
+        raise RowError(f"{name} {raw!r} is not a date (YYYY-MM-DD or YYYY-MM)") from None
 
 
 def _int(raw: str, name: str) -> int | None:
@@ -135,7 +139,7 @@ def _float(raw: str, name: str, low: float, high: float) -> float | None:
     return value
 
 
-def _codes(raw: str, name: str) -> tuple[str, ...]:
+def parse_codes(raw: str, name: str) -> tuple[str, ...]:
     codes = tuple(dict.fromkeys(c.strip().upper() for c in raw.split(";") if c.strip()))
     bad = [c for c in codes if not re.fullmatch(r"[A-Z]{3}", c)]
     if bad:
@@ -158,7 +162,11 @@ def check_row(line: int, raw: dict[str, Any], today: date) -> ExerciseRow:
             raise RowError(f"{name} is empty")
     if not _KEY.match(values["key"]):
         raise RowError(f"key {values['key']!r} must be lower-case letters, digits and hyphens")
-    start, end = _date(values["start_date"], "start_date"), _date(values["end_date"], "end_date")
+    (start, start_precision), (end, end_precision) = (
+        parse_date(values["start_date"], "start_date"),
+        parse_date(values["end_date"], "end_date"),
+    )
+    precision = "month" if "month" in (start_precision, end_precision) else "day"
     if start and end and end < start:
         raise RowError(f"end_date {end} is before start_date {start}")
     status = _choice(values["status"], "status", Status) or (
@@ -171,12 +179,13 @@ def check_row(line: int, raw: dict[str, Any], today: date) -> ExerciseRow:
         series=values["series"],
         start_date=start,
         end_date=end,
+        date_precision=precision,
         location=values["location"],
         latitude=_float(values["latitude"], "latitude", -90, 90),
         longitude=_float(values["longitude"], "longitude", -180, 180),
-        lead=values["lead"].upper(),
-        hosts=_codes(values["host"], "host"),
-        participants=_codes(values["participants"], "participants"),
+        leads=tuple(code.strip().upper() for code in values["lead"].split(";") if code.strip()),
+        hosts=parse_codes(values["host"], "host"),
+        participants=parse_codes(values["participants"], "participants"),
         domain=_choice(values["domain"], "domain", Domain),
         scenario=_choice(values["scenario"], "scenario", Scenario),
         personnel=_int(values["personnel"], "personnel"),

@@ -11,7 +11,16 @@ from __future__ import annotations
 from django.db import models
 
 from comity.core.models import LabelledModel
-from comity.engagements.choices import Domain, EngagementKind, ObjectiveLevel, ParticipantRole, Scenario, Status
+from comity.engagements.choices import (
+    ActivityRole,
+    Domain,
+    EngagementKind,
+    ObjectiveLevel,
+    ParticipantRole,
+    Scenario,
+    Status,
+    Workflow,
+)
 from comity.registry.models import Organisation, State
 
 
@@ -56,6 +65,12 @@ class Engagement(LabelledModel):
     title = models.CharField(max_length=200)
     start_date = models.DateField(null=True, blank=True, db_index=True)
     end_date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=8,
+        choices=[("day", "Day"), ("month", "Month")],
+        default="day",
+        help_text="'month' when the source gives only the month (dates then hold the first of it).",
+    )
     location = models.CharField(max_length=200, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -87,9 +102,12 @@ class Engagement(LabelledModel):
 
     @property
     def lead(self) -> str:
-        """The lead as a code: an organisation (``NATO``) or a nation (``USA``)."""
+        """The lead as codes: an organisation (``NATO``) or the leading nations (``UKR;USA``)."""
         if self.lead_organisation_id:
             return self.lead_organisation.code  # type: ignore[union-attr]
+        leads = sorted(p.state.iso3 for p in self.participants.all() if p.role == ParticipantRole.LEAD)
+        if leads:
+            return ";".join(leads)
         return self.lead_state.iso3 if self.lead_state_id else ""  # type: ignore[union-attr]
 
 
@@ -125,3 +143,63 @@ class Exercise(Engagement):
 
     class Meta:
         ordering = ["-start_date", "title"]
+
+
+class MenuItem(LabelledModel):
+    """An activity offered in the cooperation menu (the catalogue partners choose from)."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    provider = models.CharField(max_length=200, blank=True, help_text="e.g. NATO School Oberammergau")
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="menu_items")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PartnerProgramme(LabelledModel):
+    """One partner's tailored programme for a cycle, drawn from the cooperation menu."""
+
+    partner = models.ForeignKey(State, on_delete=models.PROTECT, related_name="programmes")
+    cycle = models.CharField(max_length=16, help_text="e.g. 2025-2026")
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["partner__name", "cycle"]
+        constraints = [models.UniqueConstraint(fields=["partner", "cycle"], name="programme_one_per_cycle")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgrammeActivity(Engagement):
+    """An instance of a menu item in a partner's programme, run through the PRIME workflow."""
+
+    programme = models.ForeignKey(PartnerProgramme, on_delete=models.PROTECT, related_name="activities")
+    menu_item = models.ForeignKey(MenuItem, on_delete=models.PROTECT, related_name="activities")
+    workflow = models.CharField(max_length=16, choices=Workflow.choices, default=Workflow.PROPOSED)
+    feedback = models.TextField(blank=True, help_text="The feedback report at the end of the activity.")
+
+    class Meta:
+        ordering = ["start_date", "title"]
+        permissions = [("approve_programmeactivity", "May approve partnership activities and send invitations")]
+
+
+class ActivityAssignment(models.Model):
+    """Who holds which PRIME role on an activity (users for proposer/approver, nations invited)."""
+
+    activity = models.ForeignKey(ProgrammeActivity, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(max_length=16, choices=ActivityRole.choices)
+    user = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    state = models.ForeignKey(State, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.user or self.state}"

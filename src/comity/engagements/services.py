@@ -78,17 +78,19 @@ class _Resolver:
 
 def _fields(row: ExerciseRow, resolver: _Resolver) -> dict[str, Any]:
     lead_state = lead_org = None
-    if row.lead:
-        if row.lead in resolver.organisations:
-            lead_org = resolver.organisations[row.lead]
-        else:
-            lead_state = resolver.state(row.lead, "lead")
+    if len(row.leads) == 1 and row.leads[0] in resolver.organisations:
+        lead_org = resolver.organisations[row.leads[0]]
+    elif row.leads:
+        lead_state = resolver.state(row.leads[0], "lead")
+        for code in row.leads[1:]:
+            resolver.state(code, "lead")
     return {
         "kind": EngagementKind.EXERCISE,
         "title": row.title,
         "series": row.series,
         "start_date": row.start_date,
         "end_date": row.end_date,
+        "date_precision": row.date_precision,
         "location": row.location,
         "latitude": row.latitude,
         "longitude": row.longitude,
@@ -112,8 +114,7 @@ def _participants(row: ExerciseRow, resolver: _Resolver) -> set[tuple[int, str]]
     wanted |= {
         (resolver.state(code, "participants").pk, ParticipantRole.PARTICIPANT.value) for code in row.participants
     }
-    if row.lead and row.lead in resolver.states:
-        wanted.add((resolver.states[row.lead].pk, ParticipantRole.LEAD.value))
+    wanted |= {(resolver.states[code].pk, ParticipantRole.LEAD.value) for code in row.leads if code in resolver.states}
     return wanted
 
 
@@ -124,52 +125,76 @@ def _objectives(row: ExerciseRow, resolver: _Resolver) -> list[Objective]:
     return [resolver.objectives[code] for code in row.objectives]
 
 
-def _save_row(row: ExerciseRow, resolver: _Resolver, acting_user: User | None, report: ImportReport) -> None:
-    values = _fields(row, resolver)
-    participants = _participants(row, resolver)
-    objectives = _objectives(row, resolver)
-    existing = Engagement.objects.filter(key=row.key).first()
+def engagement_upsert(
+    *,
+    model: type[Engagement],
+    key: str,
+    values: dict[str, Any],
+    participants: set[tuple[int, str]],
+    objectives: list[Objective],
+    acting_user: User | None,
+    report: ImportReport,
+    visible_labels: set[int] | None = None,
+) -> Engagement:
+    """Create or update one engagement by natural key, with its participants and objectives.
+
+    Counts the outcome in ``report`` (nothing is written when nothing changed) and logs the
+    change, with the participant list beside the fields so a changed list shows in history.
+    """
+    existing = Engagement.objects.filter(key=key).first()
     if existing is not None and (
-        existing.kind != EngagementKind.EXERCISE
-        or (resolver.visible_labels is not None and existing.label_id not in resolver.visible_labels)
+        existing.kind != values["kind"] or (visible_labels is not None and existing.label_id not in visible_labels)
     ):
-        raise LookupError(f"key {row.key!r} is already used by another record")
+        raise LookupError(f"key {key!r} is already used by another record")
     with transaction.atomic():
         if existing is None:
-            exercise = Exercise.objects.create(key=row.key, **values)
-            exercise.objectives.set(objectives)
+            record = model.objects.create(key=key, **values)
+            record.objectives.set(objectives)
             EngagementParticipant.objects.bulk_create(
-                EngagementParticipant(engagement=exercise, state_id=state, role=role) for state, role in participants
+                EngagementParticipant(engagement=record, state_id=state, role=role) for state, role in participants
             )
-            audit_create(exercise, acting_user=acting_user)
+            audit_create(record, acting_user=acting_user)
             report.imported += 1
-            return
-        exercise = Exercise.objects.get(pk=existing.pk)
-        before = snapshot(exercise)
+            return record
+        record = model.objects.get(pk=existing.pk)
+        before = snapshot(record)
         for attr, value in values.items():
-            setattr(exercise, attr, value)
-        current = set(EngagementParticipant.objects.filter(engagement=exercise).values_list("state_id", "role"))
-        same_links = current == participants and {o.pk for o in exercise.objectives.all()} == {o.pk for o in objectives}
-        if snapshot(exercise) == before and same_links:
+            setattr(record, attr, value)
+        current = set(EngagementParticipant.objects.filter(engagement=record).values_list("state_id", "role"))
+        same_links = current == participants and {o.pk for o in record.objectives.all()} == {o.pk for o in objectives}
+        if snapshot(record) == before and same_links:
             report.unchanged += 1
-            return
-        exercise.save()
-        exercise.objectives.set(objectives)
-        for stale in EngagementParticipant.objects.filter(engagement=exercise):
+            return record
+        record.save()
+        record.objectives.set(objectives)
+        for stale in EngagementParticipant.objects.filter(engagement=record):
             if (stale.state_id, stale.role) not in participants:
                 stale.delete()
         EngagementParticipant.objects.bulk_create(
-            EngagementParticipant(engagement=exercise, state_id=state, role=role)
+            EngagementParticipant(engagement=record, state_id=state, role=role)
             for state, role in participants - current
         )
-        # The change log shows the participant list beside the fields, so a changed list is visible.
         before["participants"] = sorted(f"{state}:{role}" for state, role in current)
-        after = snapshot(exercise)
+        after = snapshot(record)
         after["participants"] = sorted(f"{state}:{role}" for state, role in participants)
         audit_entry(
-            acting_user=acting_user, action=AuditAction.UPDATE, instance=exercise, before=before, after=after
+            acting_user=acting_user, action=AuditAction.UPDATE, instance=record, before=before, after=after
         ).save()
         report.updated += 1
+        return record
+
+
+def _save_row(row: ExerciseRow, resolver: _Resolver, acting_user: User | None, report: ImportReport) -> None:
+    engagement_upsert(
+        model=Exercise,
+        key=row.key,
+        values=_fields(row, resolver),
+        participants=_participants(row, resolver),
+        objectives=_objectives(row, resolver),
+        acting_user=acting_user,
+        report=report,
+        visible_labels=resolver.visible_labels,
+    )
 
 
 def exercises_import(*, acting_user: User | None, parsed: ParsedFile) -> ImportReport:

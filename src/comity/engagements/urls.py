@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comity.engagements import views
+from comity.engagements import programme_views, views
 
 app_name = "engagements"
 urlpatterns = [
@@ -12,5 +12,10 @@ urlpatterns = [
     path("map/", views.engagement_map, name="map"),
     path("country/<str:iso3>/", views.country_profile, name="country"),
     path("exercises/<slug:key>/", views.exercise_detail, name="detail"),
-    path("exercises/<slug:key>/transition/", views.exercise_transition, name="transition"),
+    path("records/<slug:key>/transition/", views.engagement_transition, name="transition"),
+    path("programmes/", programme_views.programme_list, name="programmes"),
+    path("programmes/<int:pk>/", programme_views.programme_detail, name="programme"),
+    path("programmes/<int:pk>/propose/", programme_views.activity_propose, name="propose"),
+    path("activities/<slug:key>/", programme_views.activity_detail, name="activity"),
+    path("activities/<slug:key>/<str:step>/", programme_views.activity_step, name="activity-step"),
 ]

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from comity.engagements import selectors, services
 from comity.engagements.choices import EngagementKind
 from comity.engagements.filtersets import EngagementFilter
 from comity.engagements.lifecycle import TransitionError, allowed_from
-from comity.engagements.models import Exercise, Objective
+from comity.engagements.models import Engagement, Objective
 from comity.registry.models import State
 
 
@@ -111,15 +112,23 @@ def exercise_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+def detail_url(engagement: Engagement) -> str:
+    """The page of an engagement, by kind."""
+    if engagement.kind == EngagementKind.PROGRAMME:
+        return reverse("engagements:activity", args=[engagement.key])
+    return reverse("engagements:detail", args=[engagement.key])
+
+
 @require_POST
-def exercise_transition(request: HttpRequest, key: str) -> HttpResponse:
-    exercise = access_or_404(Exercise.objects.all(), request.user, key=key)
+def engagement_transition(request: HttpRequest, key: str) -> HttpResponse:
+    """A lifecycle button: move any engagement the user may see, or say why not."""
+    engagement = access_or_404(Engagement.objects.all(), request.user, key=key)
     try:
-        services.engagement_transition(acting_user=request.user, engagement=exercise, to=request.POST.get("to", ""))
-        messages.success(request, f"Now {exercise.get_status_display().lower()}.")
+        services.engagement_transition(acting_user=request.user, engagement=engagement, to=request.POST.get("to", ""))
+        messages.success(request, f"Now {engagement.get_status_display().lower()}.")
     except TransitionError as exc:
         messages.error(request, str(exc))
-    return redirect("engagements:detail", key=key)
+    return redirect(detail_url(engagement))
 
 
 def vienna_list(request: HttpRequest) -> HttpResponse:

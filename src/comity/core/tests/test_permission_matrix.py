@@ -10,7 +10,9 @@ from comity.core.labels import label_from_marking
 from comity.core.models import AuditEntry, LabelledModel
 from comity.core.testing.factories import make_user
 from comity.core.testing.matrix import MATRIX_LABEL, LabelledEndpoints
-from comity.engagements.models import Engagement, Exercise, Objective
+from comity.engagements.models import Engagement, Exercise, MenuItem, Objective, PartnerProgramme, ProgrammeActivity
+from comity.engagements.prime import activity_propose
+from comity.engagements.tests.factories import make_menu_item, make_programme
 from comity.engagements.tests.helpers import make_exercise
 from comity.registry.models import CountryNote, State
 from comity.registry.services import country_note_create
@@ -94,6 +96,59 @@ ENDPOINTS += [
         api_detail=lambda o: f"/api/engagements/objectives/{o.code}/",
         page_list=None,
         page_detail=None,
+        marker=lambda o: "Matrix note zq1",
+    ),
+]
+
+
+def make_menu_record() -> MenuItem:
+    return make_menu_item("matrix-menu", "Matrix note zq1", MATRIX_LABEL)
+
+
+def make_programme_record() -> PartnerProgramme:
+    return make_programme("GEO", "2031", MATRIX_LABEL, title="Matrix note zq1")
+
+
+def make_activity_record() -> ProgrammeActivity:
+    proposer = make_user("NLD", "SECRET")
+    return activity_propose(
+        acting_user=proposer,
+        programme=make_programme("GEO", "2032"),
+        menu_item=make_menu_item("matrix-menu-2", "Menu"),
+        key="matrix-activity",
+        title="Matrix note zq1",
+        start_date=None,
+        end_date=None,
+        label=label_from_marking(MATRIX_LABEL),
+    )
+
+
+ENDPOINTS += [
+    LabelledEndpoints(
+        model=MenuItem,
+        make=make_menu_record,
+        api_list="/api/engagements/menu/",
+        api_detail=lambda o: f"/api/engagements/menu/{o.code}/",
+        page_list=None,
+        page_detail=None,
+        marker=lambda o: "Matrix note zq1",
+    ),
+    LabelledEndpoints(
+        model=PartnerProgramme,
+        make=make_programme_record,
+        api_list="/api/engagements/programmes/",
+        api_detail=lambda o: f"/api/engagements/programmes/{o.pk}/",
+        page_list="/engagements/programmes/",
+        page_detail=lambda o: f"/engagements/programmes/{o.pk}/",
+        marker=lambda o: "Matrix note zq1",
+    ),
+    LabelledEndpoints(
+        model=ProgrammeActivity,
+        make=make_activity_record,
+        api_list="/api/engagements/activities/",
+        api_detail=lambda o: f"/api/engagements/activities/{o.key}/",
+        page_list="/engagements/?q=zq1",
+        page_detail=lambda o: f"/engagements/activities/{o.key}/",
         marker=lambda o: "Matrix note zq1",
     ),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -14,16 +17,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
-from comity.engagements import exporting, selectors, services
+from comity.engagements import exporting, prime, selectors, services
 from comity.engagements.api.serializers import (
     EngagementSerializer,
     ExerciseSerializer,
+    MenuItemSerializer,
     ObjectiveSerializer,
+    PartnerProgrammeSerializer,
+    ProgrammeActivitySerializer,
+    StepSerializer,
     TransitionSerializer,
 )
 from comity.engagements.filtersets import EngagementFilter
 from comity.engagements.lifecycle import TransitionError
-from comity.engagements.models import Engagement, Exercise, Objective
+from comity.engagements.models import Engagement, Exercise, MenuItem, Objective, PartnerProgramme, ProgrammeActivity
 
 CONTENT_TYPES = {
     "csv": "text/csv",
@@ -114,3 +121,84 @@ class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
         response = HttpResponse(exporting.export(rows, fmt), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="exercises.{fmt}"'
         return response
+
+
+class MenuItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """The cooperation menu: activities partners can draw into their programmes."""
+
+    serializer_class = MenuItemSerializer
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet[MenuItem]:
+        return (
+            MenuItem.objects.visible_to(self.request.user)
+            .select_related(*LABEL_SELECT)
+            .prefetch_related("objectives", *LABEL_PREFETCH)
+        )
+
+
+class PartnerProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PartnerProgrammeSerializer
+
+    def get_queryset(self) -> QuerySet[PartnerProgramme]:
+        return (
+            PartnerProgramme.objects.visible_to(self.request.user)
+            .select_related("partner", *LABEL_SELECT)
+            .prefetch_related(*LABEL_PREFETCH)
+        )
+
+
+class ProgrammeActivityViewSet(viewsets.ReadOnlyModelViewSet):
+    """Partnership activities and their PRIME steps (``POST .../{key}/{step}/``)."""
+
+    serializer_class = ProgrammeActivitySerializer
+    filterset_class = EngagementFilter
+    lookup_field = "key"
+
+    def get_queryset(self) -> QuerySet[ProgrammeActivity]:
+        return (
+            ProgrammeActivity.objects.visible_to(self.request.user)
+            .select_related("menu_item", "lead_state", "lead_organisation", *LABEL_SELECT)
+            .prefetch_related(
+                *LABEL_PREFETCH, "objectives", "participants__state", "assignments__user", "assignments__state"
+            )
+        )
+
+    def _step(self, request: Request, run: Callable[[ProgrammeActivity, dict[str, Any]], object]) -> Response:
+        activity = self.get_object()
+        serializer = StepSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            run(activity, serializer.validated_data)
+        except prime.WorkflowError as exc:
+            raise ValidationError({"step": str(exc)}) from exc
+        return Response(ProgrammeActivitySerializer(self.get_queryset().get(pk=activity.pk)).data)
+
+    @extend_schema(request=StepSerializer, responses=ProgrammeActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, key: str | None = None) -> Response:
+        return self._step(request, lambda a, d: prime.activity_approve(acting_user=request.user, activity=a))
+
+    @extend_schema(request=StepSerializer, responses=ProgrammeActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def invite(self, request: Request, key: str | None = None) -> Response:
+        return self._step(
+            request,
+            lambda a, d: prime.activity_invite(acting_user=request.user, activity=a, nations=d.get("nations", [])),
+        )
+
+    @extend_schema(request=StepSerializer, responses=ProgrammeActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def register(self, request: Request, key: str | None = None) -> Response:
+        return self._step(
+            request,
+            lambda a, d: prime.activity_register(acting_user=request.user, activity=a, personnel=d.get("personnel", 0)),
+        )
+
+    @extend_schema(request=StepSerializer, responses=ProgrammeActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def report(self, request: Request, key: str | None = None) -> Response:
+        return self._step(
+            request,
+            lambda a, d: prime.activity_report(acting_user=request.user, activity=a, feedback=d.get("feedback", "")),
+        )

@@ -112,10 +112,10 @@ def test_pages(client_nld: Client, exercises: None) -> None:
 
 
 def test_transition_page_action(client_nld: Client, exercises: None) -> None:
-    client_nld.post("/engagements/exercises/api-b/transition/", {"to": "planned"})
+    client_nld.post("/engagements/records/api-b/transition/", {"to": "planned"})
     page = client_nld.get("/engagements/exercises/api-b/").content.decode()
     assert '<dd id="status">Planned</dd>' in page
-    client_nld.post("/engagements/exercises/api-b/transition/", {"to": "assessed"})
+    client_nld.post("/engagements/records/api-b/transition/", {"to": "assessed"})
     assert "cannot become assessed" in client_nld.get("/engagements/exercises/api-b/").content.decode()
 
 
