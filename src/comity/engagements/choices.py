@@ -68,3 +68,41 @@ class ActivityRole(models.TextChoices):
     APPROVER = "approver", "Approver"
     INVITEE = "invitee", "Invitee"
     REGISTRANT = "registrant", "Registrant"
+
+
+class AgreementType(models.TextChoices):
+    DCA = "dca", "Defence cooperation agreement"
+    SOFA = "sofa", "Status of forces agreement"
+    HNS = "hns", "Host-nation support"
+    MOU = "mou", "Memorandum of understanding"
+    TECHNICAL = "technical_arrangement", "Technical arrangement"
+
+
+class AgreementStatus(models.TextChoices):
+    SIGNED = "signed", "Signed"
+    IN_FORCE = "in_force", "In force"
+    TERMINATED = "terminated", "Terminated"
+
+
+class MeetingLevel(models.TextChoices):
+    SUMMIT = "summit", "Summit"
+    DEFENCE_MINISTERS = "defence_ministers", "Ministers of defence"
+    MILITARY_COMMITTEE = "military_committee", "Military Committee / chiefs of defence"
+    STAFF_TALKS = "staff_talks", "Bilateral staff talks"
+
+
+class Service(models.TextChoices):
+    DEFENCE = "defence", "Defence (all services)"
+    ARMY = "army", "Army"
+    NAVY = "navy", "Navy"
+    AIR = "air", "Air force"
+
+
+class MeasureType(models.TextChoices):
+    """Confidence- and security-building measures of the Vienna Document 2011."""
+
+    ANNUAL_EXCHANGE = "annual_exchange", "Annual exchange of military information"
+    PRIOR_NOTIFICATION = "prior_notification", "Prior notification"
+    OBSERVATION = "observation", "Observation"
+    INSPECTION = "inspection", "Inspection"
+    EVALUATION_VISIT = "evaluation_visit", "Evaluation visit"

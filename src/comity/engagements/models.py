@@ -13,11 +13,16 @@ from django.db import models
 from comity.core.models import LabelledModel
 from comity.engagements.choices import (
     ActivityRole,
+    AgreementStatus,
+    AgreementType,
     Domain,
     EngagementKind,
+    MeasureType,
+    MeetingLevel,
     ObjectiveLevel,
     ParticipantRole,
     Scenario,
+    Service,
     Status,
     Workflow,
 )
@@ -203,3 +208,55 @@ class ActivityAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.user or self.state}"
+
+
+class DefenceAgreement(Engagement):
+    """A bilateral or multilateral defence agreement; the parties are its participants."""
+
+    agreement_type = models.CharField(max_length=24, choices=AgreementType.choices)
+    agreement_status = models.CharField(max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.SIGNED)
+    signed_on = models.DateField(null=True, blank=True)
+    in_force_on = models.DateField(null=True, blank=True)
+    terminated_on = models.DateField(null=True, blank=True)
+
+
+class TrainingActivity(Engagement):
+    """Education and training: a course at a provider, seats offered, participants per nation."""
+
+    provider = models.CharField(max_length=200, help_text="e.g. NATO School Oberammergau")
+    course = models.CharField(max_length=200, blank=True)
+    seats = models.PositiveIntegerField(null=True, blank=True)
+
+
+class DiplomaticMeeting(Engagement):
+    """A meeting of political dialogue, with the decisions it recorded."""
+
+    level = models.CharField(max_length=24, choices=MeetingLevel.choices)
+    decisions = models.TextField(blank=True)
+
+
+class AttacheAccreditation(Engagement):
+    """A defence attaché post: who sends, to whom, for which service, from which embassy."""
+
+    sending_state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="attaches_sent")
+    host_state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="attaches_hosted")
+    service = models.CharField(max_length=16, choices=Service.choices, default=Service.DEFENCE)
+    resident = models.BooleanField(default=True)
+    embassy_state = models.ForeignKey(
+        State,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For a non-resident attaché: the state whose capital the embassy is in.",
+    )
+
+
+class ConfidenceBuildingMeasure(Engagement):
+    """A Vienna Document measure, possibly about an exercise (e.g. its prior notification)."""
+
+    measure = models.CharField(max_length=24, choices=MeasureType.choices)
+    related_exercise = models.ForeignKey(
+        Exercise, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
+    )
+    due_date = models.DateField(null=True, blank=True)

@@ -114,3 +114,32 @@ def co_participation(user: User | AnonymousUser, *, year: int | None = None, kin
         "nodes": [{"id": iso3, "name": names[iso3], "engagements": count} for iso3, count in sorted(degree.items())],
         "edges": [{"source": a, "target": b, "weight": w} for (a, b), w in sorted(edges.items())],
     }
+
+
+def attache_network(user: User | AnonymousUser, on: date) -> list[dict[str, object]]:
+    """Accreditations in force on ``on`` that the user may see, with both capitals' coordinates."""
+    from comity.engagements.models import AttacheAccreditation
+
+    posts = (
+        AttacheAccreditation.objects.visible_to(user)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=on))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("sending_state", "host_state", "embassy_state")
+    )
+    return [
+        {
+            "key": post.key,
+            "sending": post.sending_state.iso3,
+            "host": post.host_state.iso3,
+            "service": post.service,
+            "resident": post.resident,
+            "embassy": post.embassy_state.iso3 if post.embassy_state else post.host_state.iso3,
+            "from": [post.sending_state.capital_lat, post.sending_state.capital_lng],
+            "to": [
+                (post.embassy_state or post.host_state).capital_lat,
+                (post.embassy_state or post.host_state).capital_lng,
+            ],
+            "label": post.label.marking,
+        }
+        for post in posts
+    ]

@@ -247,3 +247,30 @@ def objectives_seed(*, acting_user: User | None) -> int:
             audit_create(goal, acting_user=acting_user)
             created += 1
     return created
+
+
+@transaction.atomic
+def engagement_create(
+    *,
+    acting_user: User,
+    model: type[Engagement],
+    kind: str,
+    key: str,
+    values: dict[str, Any],
+    participants: list[tuple[State, str, int | None]],
+    objectives: list[Objective],
+) -> Engagement:
+    """Record a new engagement of any kind, with participants (state, role, personnel)."""
+    visible = set(labels_visible_to(subject_for(acting_user)).values_list("pk", flat=True))
+    if values["label"].pk not in visible:
+        raise LookupError("you may not give a record a label above what you may see")
+    if Engagement.objects.filter(key=key).exists():
+        raise LookupError(f"key {key!r} is already used by another record")
+    record = model.objects.create(key=key, kind=kind, **values)
+    record.objectives.set(objectives)
+    EngagementParticipant.objects.bulk_create(
+        EngagementParticipant(engagement=record, state=state, role=role, personnel=personnel)
+        for state, role, personnel in participants
+    )
+    audit_create(record, acting_user=acting_user)
+    return record

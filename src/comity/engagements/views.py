@@ -21,6 +21,7 @@ from comity.core.selectors import access_or_404
 from comity.engagements import selectors, services
 from comity.engagements.choices import EngagementKind
 from comity.engagements.filtersets import EngagementFilter
+from comity.engagements.kinds import kind_fields, specific
 from comity.engagements.lifecycle import TransitionError, allowed_from
 from comity.engagements.models import Engagement, Objective
 from comity.registry.models import State
@@ -116,7 +117,40 @@ def detail_url(engagement: Engagement) -> str:
     """The page of an engagement, by kind."""
     if engagement.kind == EngagementKind.PROGRAMME:
         return reverse("engagements:activity", args=[engagement.key])
-    return reverse("engagements:detail", args=[engagement.key])
+    if engagement.kind == EngagementKind.EXERCISE:
+        return reverse("engagements:detail", args=[engagement.key])
+    return reverse("engagements:record", args=[engagement.key])
+
+
+def record_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """Any engagement that is not an exercise or programme activity: base facts and its kind's."""
+    engagement = access_or_404(
+        Engagement.objects.select_related("lead_state", "lead_organisation"), request.user, key=key
+    )
+    if engagement.kind in (EngagementKind.EXERCISE, EngagementKind.PROGRAMME):
+        return redirect(detail_url(engagement))
+    record = specific(engagement)
+    facts = [
+        (record._meta.get_field(name).verbose_name.capitalize(), _display(record, name))
+        for name in kind_fields(type(record))
+    ]
+    history = AuditEntry.objects.visible_to(request.user).filter(object_id=str(record.pk))
+    return render(
+        request,
+        "engagements/record.html",
+        {
+            "record": record,
+            "facts": facts,
+            "history": history,
+            "next_states": allowed_from(record.status),
+            "participants": record.participants.select_related("state"),
+        },
+    )
+
+
+def _display(record: Engagement, name: str) -> object:
+    getter = getattr(record, f"get_{name}_display", None)
+    return getter() if getter else getattr(record, name)
 
 
 @require_POST
@@ -162,3 +196,8 @@ def network(request: HttpRequest) -> HttpResponse:
 def engagement_map(request: HttpRequest) -> HttpResponse:
     """Where engagements took place (those with coordinates), on the vendored Leaflet map."""
     return render(request, "engagements/map.html", {"year": request.GET.get("year", "")})
+
+
+def attache_network(request: HttpRequest) -> HttpResponse:
+    """The attaché network on a date: lines from sending to host capitals."""
+    return render(request, "engagements/attache_network.html", {"on": request.GET.get("on", "")})

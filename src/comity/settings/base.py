@@ -165,6 +165,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EngagementKindEnum": "comity.engagements.choices.EngagementKind",
         "OrganisationKindEnum": "comity.registry.choices.OrganisationKind",
+        "ParticipantRoleEnum": "comity.engagements.choices.ParticipantRole",
+        "ActivityRoleEnum": "comity.engagements.choices.ActivityRole",
     },
 }
 

@@ -10,6 +10,8 @@ from comity.core.labels import label_from_marking
 from comity.core.models import AuditEntry, LabelledModel
 from comity.core.testing.factories import make_user
 from comity.core.testing.matrix import MATRIX_LABEL, LabelledEndpoints
+from comity.engagements.api.kinds import KIND_ROUTES
+from comity.engagements.kinds import KIND_MODELS
 from comity.engagements.models import Engagement, Exercise, MenuItem, Objective, PartnerProgramme, ProgrammeActivity
 from comity.engagements.prime import activity_propose
 from comity.engagements.tests.factories import make_menu_item, make_programme
@@ -151,6 +153,40 @@ ENDPOINTS += [
         page_detail=lambda o: f"/engagements/activities/{o.key}/",
         marker=lambda o: "Matrix note zq1",
     ),
+]
+
+
+def _kind_maker(kind: str):  # type: ignore[no-untyped-def]
+    def make() -> Engagement:
+        model = KIND_MODELS[kind]
+        extra = {
+            "agreement": {"agreement_type": "mou"},
+            "training": {"provider": "Test provider"},
+            "meeting": {"level": "summit"},
+            "attache": {
+                "sending_state": State.objects.get(iso3="NLD"),
+                "host_state": State.objects.get(iso3="LVA"),
+            },
+            "cbm": {"measure": "inspection"},
+        }[kind]
+        return model.objects.create(
+            key=f"matrix-{kind}", kind=kind, title="Matrix note zq1", label=label_from_marking(MATRIX_LABEL), **extra
+        )
+
+    return make
+
+
+ENDPOINTS += [
+    LabelledEndpoints(
+        model=KIND_MODELS[kind],
+        make=_kind_maker(kind),
+        api_list=f"/api/engagements/{prefix}/",
+        api_detail=lambda o, prefix=prefix: f"/api/engagements/{prefix}/{o.key}/",
+        page_list="/engagements/?q=zq1",
+        page_detail=lambda o: f"/engagements/records/{o.key}/",
+        marker=lambda o: "Matrix note zq1",
+    )
+    for prefix, kind in KIND_ROUTES.items()
 ]
 
 USERS = {

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from comity.engagements.api import views
+from comity.engagements.api.kinds import KIND_ROUTES, kind_viewset
 
 router = SimpleRouter()
 router.register("objectives", views.ObjectiveViewSet, basename="objective")
@@ -10,6 +11,12 @@ router.register("exercises", views.ExerciseViewSet, basename="exercise")
 router.register("menu", views.MenuItemViewSet, basename="menuitem")
 router.register("programmes", views.PartnerProgrammeViewSet, basename="programme")
 router.register("activities", views.ProgrammeActivityViewSet, basename="activity")
+for prefix, kind in KIND_ROUTES.items():
+    router.register(prefix, kind_viewset(kind), basename=kind)
 
 app_name = "engagements-api"
-urlpatterns = [path("network/", views.NetworkView.as_view(), name="network"), *router.urls]
+urlpatterns = [
+    path("network/", views.NetworkView.as_view(), name="network"),
+    path("attache-network/", views.AttacheNetworkView.as_view(), name="attache-network"),
+    *router.urls,
+]

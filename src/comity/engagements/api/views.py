@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -82,6 +84,19 @@ class NetworkView(APIView):
                 request.user, year=int(raw_year) if raw_year else None, kind=request.query_params.get("kind", "")
             )
         )
+
+
+class AttacheNetworkView(APIView):
+    """Attaché posts in force on a date (``on``, default today) with capital coordinates."""
+
+    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        raw = request.query_params.get("on")
+        try:
+            day = date.fromisoformat(raw) if raw else timezone.localdate()
+        except ValueError as exc:
+            raise ValidationError({"on": f"{raw!r} is not a date (YYYY-MM-DD)"}) from exc
+        return Response({"on": day, "posts": selectors.attache_network(request.user, day)})
 
 
 class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
