@@ -15,6 +15,7 @@ from comity.core.audit import audit_create, audit_entry, audit_update, snapshot
 from comity.core.labels import LabelError, label_from_marking
 from comity.core.models.audit import AuditAction
 from comity.core.selectors import labels_visible_to, subject_for
+from comity.engagements.bulk import NewRecord, bulk_create_engagements
 from comity.engagements.choices import EngagementKind, ObjectiveLevel, ParticipantRole
 from comity.engagements.importing import ExerciseRow, ParsedFile, Reject
 from comity.engagements.lifecycle import check_transition
@@ -200,16 +201,30 @@ def _save_row(row: ExerciseRow, resolver: _Resolver, acting_user: User | None, r
 def exercises_import(*, acting_user: User | None, parsed: ParsedFile) -> ImportReport:
     """Import checked exercise rows: create new keys, update changed ones, report rejects.
 
+    New keys go in bulk (one transaction); existing keys are compared and updated one by one.
     ``acting_user`` None is the system (loading shipped data); a user may only assign labels they
     can see and may only update records they can see.
     """
     report = ImportReport(rejects=list(parsed.rejects))
     resolver = _Resolver(acting_user)
+    keys = [row.key for row in parsed.rows]
+    existing: set[str] = set()
+    for start in range(0, len(keys), 5000):
+        existing.update(Engagement.objects.filter(key__in=keys[start : start + 5000]).values_list("key", flat=True))
+    new: list[NewRecord] = []
     for row in parsed.rows:
         try:
-            _save_row(row, resolver, acting_user, report)
+            if row.key in existing:
+                _save_row(row, resolver, acting_user, report)
+                continue
+            new.append(
+                NewRecord(row.key, _fields(row, resolver), _participants(row, resolver), _objectives(row, resolver))
+            )
         except LookupError as exc:
             report.rejects.append(Reject(row.line, str(exc.args[0])))
+    with transaction.atomic():
+        bulk_create_engagements(model=Exercise, records=new, acting_user=acting_user)
+    report.imported += len(new)
     return report
 
 
