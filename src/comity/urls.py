@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/core/", include("comity.core.api.urls")),
     path("api/registry/", include("comity.registry.api.urls")),
     path("api/engagements/", include("comity.engagements.api.urls")),
+    path("api/planning/", include("comity.planning.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
