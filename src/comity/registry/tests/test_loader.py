@@ -30,6 +30,7 @@ def test_known_source_defects_are_corrected() -> None:
     for iso3 in ("GTM", "GIN", "MMR", "ISR", "JPN"):
         assert states[iso3].cameo_code == iso3
     assert states["XKS"].cow_code == 347
+    assert (states["SRB"].cameo_code, states["SRB"].cow_code) == ("SRB", 345)
     assert states["DEU"].capital == "Berlin" and states["DEU"].capital_lat == pytest.approx(52.51, abs=0.01)
 
 

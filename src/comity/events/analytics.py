@@ -1,0 +1,313 @@
+"""Dyadic event analytics written once as ibis expressions; the engine (DuckDB, Spark) is injected.
+
+Everything here is pure: the events and the membership table come in as ibis tables, the
+caller's visible label ids as a list, and the result goes back as a pyarrow table. The label
+filter is part of the engine query, so rows a user may not see never leave the engine.
+
+Membership is a table of ``(group, iso3, start, end)`` rows: ``start`` is the first day in
+(null: always was), ``end`` the first day out (null: still in). A party that is not one of its
+groups is a nation (ISO alpha-3, or a CAMEO code kept as-is when it has no ISO code).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from comity.events.schema import MATERIAL_CONFLICT, MATERIAL_COOP, VERBAL_CONFLICT, VERBAL_COOP
+
+#: The event columns the analytics read.
+ANALYTIC_COLUMNS = ("date", "source_country", "target_country", "quad_class", "goldstein", "is_root", "label_id")
+
+#: Period lengths and their ibis truncation units.
+FREQUENCIES = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+
+SERIES_COLUMNS = (
+    "period",
+    "source",
+    "target",
+    "events",
+    "goldstein_sum",
+    "goldstein_mean",
+    "verbal_coop",
+    "material_coop",
+    "verbal_conflict",
+    "material_conflict",
+)
+
+_DYAD = [("period", pa.string()), ("source", pa.string()), ("target", pa.string()), ("events", pa.int64())]
+SERIES_SCHEMA = pa.schema(
+    [*_DYAD, ("goldstein_sum", pa.float64()), ("goldstein_mean", pa.float64())]
+    + [(name, pa.int64()) for name in SERIES_COLUMNS[6:]]
+)
+ALERT_SCHEMA = pa.schema(
+    [*_DYAD, ("conflict", pa.int64()), ("value", pa.float64()), ("baseline", pa.float64()), ("z", pa.float64())]
+)
+
+#: Digits kept for sums and means of Goldstein weights: engines add floats in different orders.
+DECIMALS = 6
+
+#: The injected membership table: ``start`` is the first day in, ``end`` the first day out.
+MEMBERSHIP_SCHEMA = pa.schema(
+    [("group", pa.string()), ("iso3", pa.string()), ("start", pa.date32()), ("end", pa.date32())]
+)
+
+
+def format_period(start: date, freq: str) -> str:
+    """The label of a period from its first day: ``2019-10-24``, ``2019-W43``, ``2019-10``, ``2019-Q4``, ``2019``."""
+    if freq == "day":
+        return start.isoformat()
+    if freq == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    if freq == "month":
+        return f"{start.year}-{start.month:02d}"
+    if freq == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return str(start.year)
+
+
+def _check_freq(freq: str) -> None:
+    if freq not in FREQUENCIES:
+        raise ValueError(f"unknown frequency {freq!r} (one of {', '.join(FREQUENCIES)})")
+
+
+def _visible(
+    events: ir.Table, visible_label_ids: Sequence[int], start: date | None, end: date | None, root_only: bool
+) -> ir.Table:
+    """Apply the caller's label visibility, the date range (inclusive) and the root-event filter.
+
+    Only the columns analytics use are kept: a narrow expression compiles faster, which is most
+    of ibis' cost on small stores.
+    """
+    events = events.select(*ANALYTIC_COLUMNS)
+    events = events.filter(events.label_id.isin(list(visible_label_ids) or [-1]))
+    if start is not None:
+        events = events.filter(events.date >= start)
+    if end is not None:
+        events = events.filter(events.date <= end)
+    if root_only:
+        # Only GDELT says which event is the root of its sentence; other formats count as root.
+        events = events.filter(events.is_root.fill_null(True))
+    return events
+
+
+def _groups(membership: ir.Table, groups: Collection[str] | None) -> Collection[str]:
+    """The group codes: as given by the caller, else those in the membership table (one query)."""
+    if groups is not None:
+        return groups
+    return set(membership.select("group").distinct().to_pyarrow()["group"].to_pylist())
+
+
+def _party(events: ir.Table, membership: ir.Table, groups: Collection[str], code: str, side: str) -> ir.Table:
+    """Keep events whose ``side`` country is ``code``, or a member of group ``code`` on the event's date."""
+    country = events[f"{side}_country"]
+    if code not in groups:
+        return events.filter(country == code)
+    spells = membership.filter(membership.group == code)
+    return events.semi_join(
+        spells,
+        [
+            country == spells.iso3,
+            spells.start.isnull() | (spells.start <= events.date),
+            spells.end.isnull() | (events.date < spells.end),
+        ],
+    )
+
+
+def dyad_events(
+    events: ir.Table, membership: ir.Table, source: str, target: str, groups: Collection[str] | None = None
+) -> ir.Table:
+    """Events from ``source`` to ``target`` (directed), labelled with the two party codes."""
+    groups = _groups(membership, groups)
+    # Nation sides are plain equality filters: apply them before any membership join.
+    sides = sorted([(source, "source"), (target, "target")], key=lambda side: side[0] in groups)
+    for code, side in sides:
+        events = _party(events, membership, groups, code, side)
+    return events.mutate(source=ibis.literal(source), target=ibis.literal(target))
+
+
+def _aggregate(dyads: ir.Table, freq: str) -> ir.Table:
+    """Per (source, target, period start): counts, Goldstein sum and mean, QuadClass counts."""
+    dyads = dyads.mutate(period_start=dyads.date.truncate(FREQUENCIES[freq]))
+
+    def quad(value: int) -> ir.IntegerScalar:
+        return dyads.count(where=dyads.quad_class == value)
+
+    return dyads.group_by("source", "target", "period_start").aggregate(
+        events=dyads.count(),
+        goldstein_sum=dyads.goldstein.sum(),
+        goldstein_mean=dyads.goldstein.mean(),
+        verbal_coop=quad(VERBAL_COOP),
+        material_coop=quad(MATERIAL_COOP),
+        verbal_conflict=quad(VERBAL_CONFLICT),
+        material_conflict=quad(MATERIAL_CONFLICT),
+    )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def dyad_series(
+    events: ir.Table,
+    membership: ir.Table,
+    *,
+    source: str,
+    target: str,
+    freq: str,
+    visible_label_ids: Sequence[int],
+    start: date | None = None,
+    end: date | None = None,
+    root_only: bool = False,
+    groups: Collection[str] | None = None,
+) -> pa.Table:
+    """The directed series ``source -> target``: one row per period with at least one event.
+
+    Every stored event the caller may see is counted once; an event belongs to the dyad when its
+    source and target countries are the parties (or members of the party groups on its date).
+    ``groups`` names the group codes when the caller knows them (saves a query).
+    """
+    _check_freq(freq)
+    visible = _visible(events, visible_label_ids, start, end, root_only)
+    chosen = dyad_events(visible, membership, source, target, groups)
+    result = _aggregate(chosen, freq).order_by("period_start").to_pyarrow().to_pylist()
+    rows = [
+        {
+            **row,
+            "period": format_period(row["period_start"], freq),
+            "goldstein_sum": _rounded(row["goldstein_sum"]),
+            "goldstein_mean": _rounded(row["goldstein_mean"]),
+        }
+        for row in result
+    ]
+    return pa.Table.from_pylist([{k: r[k] for k in SERIES_COLUMNS} for r in rows], schema=SERIES_SCHEMA)
+
+
+# --- tension alerts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """How a period is judged tense against its dyad's own recent past.
+
+    ``metric``: ``count`` (conflict events: verbal + material conflict) or ``share`` (that count
+    divided by all events of the period). The baseline is the mean and (population) standard
+    deviation of the metric over the ``window`` periods before the current one: for ``count``
+    every calendar period counts, an empty one as zero; for ``share`` only periods with events do
+    (a share of nothing is undefined). A period is flagged when
+    ``z = (value - mean) / max(std, min_std) >= z_threshold``, its conflict count is at least
+    ``min_conflict`` and the dyad has ``window`` periods of history before it. ``min_std`` (by
+    default one event for ``count``, five percentage points for ``share``) keeps a perfectly
+    quiet past (std 0) from turning a single event into an infinite z.
+    """
+
+    metric: str = "count"
+    window: int = 6
+    z_threshold: float = 2.0
+    min_std: float | None = None
+    min_conflict: int = 3
+
+    def __post_init__(self) -> None:
+        if self.metric not in ("count", "share"):
+            raise ValueError(f"unknown alert metric {self.metric!r} (count or share)")
+        if self.min_std is None:
+            object.__setattr__(self, "min_std", 1.0 if self.metric == "count" else 0.05)
+        if self.window < 2 or self.min_std <= 0:
+            raise ValueError("the window needs at least two periods and min_std must be positive")
+
+
+def _period_index(period_start: ir.DateValue, freq: str) -> ir.IntegerValue:
+    """Consecutive integers for consecutive periods, so that windows can be calendar ranges."""
+    if freq == "year":
+        return period_start.year()
+    if freq == "quarter":
+        return period_start.year() * 4 + period_start.quarter()
+    if freq == "month":
+        return period_start.year() * 12 + period_start.month()
+    days = period_start.epoch_days()
+    return days // 7 if freq == "week" else days
+
+
+def tension_alerts(
+    events: ir.Table,
+    membership: ir.Table,
+    *,
+    freq: str,
+    visible_label_ids: Sequence[int],
+    dyads: Sequence[tuple[str, str]] | None = None,
+    rule: AlertRule | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 20,
+    groups: Collection[str] | None = None,
+) -> pa.Table:
+    """Flagged (dyad, period) pairs whose conflict rose beyond the dyad's trailing baseline.
+
+    ``dyads`` lists (source, target) pairs (nations or groups); without it every directed pair
+    of distinct countries in the events is examined. The top ``limit`` changes come first
+    (highest z, then latest period).
+    """
+    _check_freq(freq)
+    rule = rule or AlertRule()
+    visible = _visible(events, visible_label_ids, start, end, root_only=False)
+    if dyads:
+        known = _groups(membership, groups)
+        parts = [dyad_events(visible, membership, s, t, known) for s, t in dyads]
+        chosen = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    else:
+        pairs = visible.filter(
+            visible.source_country.notnull()
+            & visible.target_country.notnull()
+            & (visible.source_country != visible.target_country)
+        )
+        chosen = pairs.mutate(source=pairs.source_country, target=pairs.target_country)
+    series = _aggregate(chosen, freq)
+    conflict = series.verbal_conflict + series.material_conflict
+    series = series.mutate(conflict=conflict, idx=_period_index(series.period_start, freq))
+    if rule.metric == "count":
+        value = series.conflict.cast("float64")
+        frame = ibis.window(group_by=["source", "target"], order_by="idx", range=(-rule.window, -1))
+        total = value.sum().over(frame).fill_null(0)
+        squares = (value * value).sum().over(frame).fill_null(0)
+        series = series.mutate(value=value, mean=total / rule.window, sq=squares / rule.window)
+        series = series.mutate(var=series.sq - series.mean * series.mean)
+        first = series.idx.min().over(ibis.window(group_by=["source", "target"]))
+        enough = series.idx - first >= rule.window
+    else:
+        value = series.conflict.cast("float64") / series.events.cast("float64")
+        frame = ibis.window(group_by=["source", "target"], order_by="idx", rows=(-rule.window, -1))
+        series = series.mutate(
+            value=value,
+            mean=value.mean().over(frame),
+            var=value.var(how="pop").over(frame),
+            seen=value.count().over(frame),
+        )
+        enough = series.seen >= rule.window
+    std = ibis.greatest(series.var.clip(lower=0).sqrt(), float(rule.min_std or 0))
+    scored = series.mutate(baseline=series.mean, z=(series.value - series.mean) / std, enough=enough)
+    flagged = scored.filter(scored.enough & (scored.z >= rule.z_threshold) & (scored.conflict >= rule.min_conflict))
+    top = flagged.order_by([ibis.desc("z"), ibis.desc("period_start"), "source", "target"]).limit(limit)
+    rows = top.select("source", "target", "period_start", "events", "conflict", "value", "baseline", "z")
+    result = rows.to_pyarrow().to_pylist()
+    return pa.Table.from_pylist(
+        [
+            {
+                "period": format_period(r["period_start"], freq),
+                "source": r["source"],
+                "target": r["target"],
+                "events": r["events"],
+                "conflict": r["conflict"],
+                "value": _rounded(r["value"]),
+                "baseline": _rounded(r["baseline"]),
+                "z": _rounded(r["z"]),
+            }
+            for r in result
+        ],
+        schema=ALERT_SCHEMA,
+    )

@@ -1,0 +1,109 @@
+"""Reads for views and the CLI: the user's visible labels and memberships from the database,
+handed to the pure analytics in ``comity.events.analytics``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from comity.events import analytics, engines, store
+from comity.events.services import default_root
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from comity.core.models import User
+
+
+def visible_label_ids(user: User | AnonymousUser | None) -> list[int]:
+    """Label ids the user may see; ``None`` is the system (the CLI without ``--as``): every label."""
+    from comity.core.models import ConfidentialityLabel
+    from comity.core.selectors import labels_visible_to, subject_for
+
+    labels = ConfidentialityLabel.objects.all() if user is None else labels_visible_to(subject_for(user))
+    return sorted(labels.values_list("pk", flat=True))
+
+
+def group_codes() -> set[str]:
+    """Codes that name groups: organisations (NATO, EU) and partnership frameworks (PFP, ...)."""
+    from comity.registry.models import Organisation, PartnershipFramework
+
+    return set(Organisation.objects.values_list("code", flat=True)) | set(
+        PartnershipFramework.objects.values_list("code", flat=True)
+    )
+
+
+def membership_table() -> ir.Table:
+    """Organisation memberships and framework participations as (group, iso3, start, end) rows.
+
+    A participation without a start date counts from its framework's establishment where that
+    is known, and from always otherwise (the registry's own rule in ``participations_on``).
+    """
+    from comity.registry.models import Membership, Participation
+
+    rows = [
+        {"group": m.organisation.code, "iso3": m.state.iso3, "start": m.joined, "end": m.left}
+        for m in Membership.objects.select_related("organisation", "state")
+    ] + [
+        {"group": p.framework.code, "iso3": p.state.iso3, "start": p.start or p.framework.established, "end": p.end}
+        for p in Participation.objects.select_related("framework", "state")
+    ]
+    return ibis.memtable(pa.Table.from_pylist(rows, schema=analytics.MEMBERSHIP_SCHEMA))
+
+
+def dyad_series(
+    user: User | AnonymousUser | None,
+    source: str,
+    target: str,
+    freq: str,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    engine: str = "duckdb",
+    root_only: bool = False,
+    root: Path | None = None,
+) -> pa.Table:
+    """The directed series ``source -> target`` over the events ``user`` may see."""
+    con = engines.connect(engine)
+    return analytics.dyad_series(
+        store.events_table(con, root or default_root()),
+        membership_table(),
+        source=source.upper(),
+        target=target.upper(),
+        freq=freq,
+        visible_label_ids=visible_label_ids(user),
+        start=start,
+        end=end,
+        root_only=root_only,
+        groups=group_codes(),
+    )
+
+
+def tension_alerts(
+    user: User | AnonymousUser | None,
+    freq: str,
+    dyads: list[tuple[str, str]] | None = None,
+    rule: analytics.AlertRule | None = None,
+    *,
+    engine: str = "duckdb",
+    limit: int = 20,
+    root: Path | None = None,
+) -> pa.Table:
+    """The top tension alerts over the events ``user`` may see (see ``analytics.AlertRule``)."""
+    con = engines.connect(engine)
+    return analytics.tension_alerts(
+        store.events_table(con, root or default_root()),
+        membership_table(),
+        freq=freq,
+        visible_label_ids=visible_label_ids(user),
+        dyads=[(s.upper(), t.upper()) for s, t in dyads] if dyads else None,
+        rule=rule,
+        limit=limit,
+        groups=group_codes(),
+    )
