@@ -20,10 +20,16 @@ EXEMPT_PREFIXES = ("admin/",)
 def iter_routes(patterns: Iterable[URLPattern | URLResolver] | None = None, prefix: str = "") -> Iterator[str]:
     """Every concrete route of the URL configuration, as its full pattern string."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = _join(prefix, str(entry.pattern))
         if isinstance(entry, URLResolver):
-            yield from iter_routes(entry.url_patterns, prefix + str(entry.pattern))
+            yield from iter_routes(entry.url_patterns, route)
         else:
-            yield prefix + str(entry.pattern)
+            yield route
+
+
+def _join(prefix: str, part: str) -> str:
+    """Join route parts the way Django's ``ResolverMatch.route`` does (inner ``^`` dropped)."""
+    return part if not prefix else prefix + part.removeprefix("^")
 
 
 def missing_routes(hit: set[str]) -> list[str]:
