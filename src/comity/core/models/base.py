@@ -18,12 +18,16 @@ class LabelledQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> Self:
         """Rows whose label the user may see, decided inside the database query.
 
-        The label rule is compiled by ``core.selectors.labels_visible_to``; this adds it as a
-        subquery, so pagination, counts and exports never see a forbidden row.
+        The label rule is compiled into SQL by ``core.selectors.labels_visible_to`` and run
+        against the (small, deduplicated) label table first; the rows are then filtered by
+        ``label_id IN (...)`` in the database, so pagination, counts and exports never see a
+        forbidden row. Two queries rather than one subquery: PostgreSQL plans the nested label
+        subquery badly inside large joins (the engagements benchmark showed a 50x slowdown).
         """
         from comity.core.selectors import labels_visible_to, subject_for
 
-        return self.filter(label__in=labels_visible_to(subject_for(user)))
+        visible = list(labels_visible_to(subject_for(user)).values_list("pk", flat=True))
+        return self.filter(label_id__in=visible)
 
 
 class LabelledModel(models.Model):

@@ -28,6 +28,8 @@ def test_production_settings_pass_check_deploy(tmp_path: Path) -> None:
         "COMITY_DATA_DIR": str(tmp_path),
         "COMITY_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
+    migrated = run_comity(["migrate", "--verbosity", "0"], env)
+    assert migrated.returncode == 0, migrated.stderr
     result = run_comity(["check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
