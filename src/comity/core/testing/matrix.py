@@ -18,12 +18,21 @@ MATRIX_LABEL = "NATO RESTRICTED REL TO NLD"
 
 @dataclass(frozen=True)
 class LabelledEndpoints:
-    """How to make a record of a labelled model and where it shows."""
+    """How to make a record of a labelled model and where it shows.
+
+    URLs are templates formatted with the record as ``obj`` (e.g. ``/api/x/{obj.pk}/``); the
+    record's title (or name) is ``MATRIX_MARKER``, which lists are searched for.
+    """
 
     model: type[Model]
     make: Callable[[], Model]
     api_list: str
-    api_detail: Callable[[Model], str]
-    page_list: str | None
-    page_detail: Callable[[Model], str] | None
-    marker: Callable[[Model], str]
+    api_detail: str
+    page_list: str | None = None
+    page_detail: str | None = None
+
+    def url(self, template: str, record: Model) -> str:
+        return template.format(obj=record)
+
+
+MATRIX_MARKER = "Matrix note zq1"

@@ -9,7 +9,7 @@ from django.test import Client
 from comity.core.labels import label_from_marking
 from comity.core.models import AuditEntry, LabelledModel
 from comity.core.testing.factories import make_user
-from comity.core.testing.matrix import MATRIX_LABEL, LabelledEndpoints
+from comity.core.testing.matrix import MATRIX_LABEL, MATRIX_MARKER, LabelledEndpoints
 from comity.engagements.api.kinds import KIND_ROUTES
 from comity.engagements.kinds import KIND_MODELS
 from comity.engagements.models import Engagement, Exercise, MenuItem, Objective, PartnerProgramme, ProgrammeActivity
@@ -27,7 +27,7 @@ def make_note() -> CountryNote:
     return country_note_create(
         acting_user=author,
         state=State.objects.get(iso3="LVA"),
-        title="Matrix note zq1",
+        title=MATRIX_MARKER,
         body="b",
         label=label_from_marking(MATRIX_LABEL),
     )
@@ -43,32 +43,29 @@ ENDPOINTS = [
         model=CountryNote,
         make=make_note,
         api_list="/api/registry/notes/",
-        api_detail=lambda o: f"/api/registry/notes/{o.pk}/",
+        api_detail="/api/registry/notes/{obj.pk}/",
         page_list="/registry/notes/",
-        page_detail=lambda o: f"/registry/notes/{o.pk}/",
-        marker=lambda o: "Matrix note zq1",
+        page_detail="/registry/notes/{obj.pk}/",
     ),
     LabelledEndpoints(
         model=AuditEntry,
         make=make_audit_entry,
         api_list="/api/core/audit/?object_type=countrynote",
-        api_detail=lambda o: f"/api/core/audit/{o.pk}/",
+        api_detail="/api/core/audit/{obj.pk}/",
         page_list="/audit/?type=countrynote",
-        page_detail=None,
-        marker=lambda o: "Matrix note zq1",
     ),
 ]
 
 
 def make_exercise_record() -> Exercise:
     return make_exercise(
-        "matrix-exercise", title="Matrix note zq1", label=MATRIX_LABEL, participants="LVA", start_date="2020-01-01"
+        "matrix-exercise", title=MATRIX_MARKER, label=MATRIX_LABEL, participants="LVA", start_date="2020-01-01"
     )
 
 
 def make_objective() -> Objective:
     return Objective.objects.create(
-        code="matrix-objective", title="Matrix note zq1", label=label_from_marking(MATRIX_LABEL)
+        code="matrix-objective", title=MATRIX_MARKER, label=label_from_marking(MATRIX_LABEL)
     )
 
 
@@ -77,38 +74,32 @@ ENDPOINTS += [
         model=Engagement,
         make=make_exercise_record,
         api_list="/api/engagements/engagements/",
-        api_detail=lambda o: f"/api/engagements/engagements/{o.key}/",
+        api_detail="/api/engagements/engagements/{obj.key}/",
         page_list="/engagements/?q=zq1",
-        page_detail=None,
-        marker=lambda o: "Matrix note zq1",
     ),
     LabelledEndpoints(
         model=Exercise,
         make=make_exercise_record,
         api_list="/api/engagements/exercises/",
-        api_detail=lambda o: f"/api/engagements/exercises/{o.key}/",
+        api_detail="/api/engagements/exercises/{obj.key}/",
         page_list="/engagements/timeline/?from=2019&to=2021&nation=LVA",
-        page_detail=lambda o: f"/engagements/exercises/{o.key}/",
-        marker=lambda o: "Matrix note zq1",
+        page_detail="/engagements/exercises/{obj.key}/",
     ),
     LabelledEndpoints(
         model=Objective,
         make=make_objective,
         api_list="/api/engagements/objectives/",
-        api_detail=lambda o: f"/api/engagements/objectives/{o.code}/",
-        page_list=None,
-        page_detail=None,
-        marker=lambda o: "Matrix note zq1",
+        api_detail="/api/engagements/objectives/{obj.code}/",
     ),
 ]
 
 
 def make_menu_record() -> MenuItem:
-    return make_menu_item("matrix-menu", "Matrix note zq1", MATRIX_LABEL)
+    return make_menu_item("matrix-menu", MATRIX_MARKER, MATRIX_LABEL)
 
 
 def make_programme_record() -> PartnerProgramme:
-    return make_programme("GEO", "2031", MATRIX_LABEL, title="Matrix note zq1")
+    return make_programme("GEO", "2031", MATRIX_LABEL, title=MATRIX_MARKER)
 
 
 def make_activity_record() -> ProgrammeActivity:
@@ -118,7 +109,7 @@ def make_activity_record() -> ProgrammeActivity:
         programme=make_programme("GEO", "2032"),
         menu_item=make_menu_item("matrix-menu-2", "Menu"),
         key="matrix-activity",
-        title="Matrix note zq1",
+        title=MATRIX_MARKER,
         start_date=None,
         end_date=None,
         label=label_from_marking(MATRIX_LABEL),
@@ -130,28 +121,23 @@ ENDPOINTS += [
         model=MenuItem,
         make=make_menu_record,
         api_list="/api/engagements/menu/",
-        api_detail=lambda o: f"/api/engagements/menu/{o.code}/",
-        page_list=None,
-        page_detail=None,
-        marker=lambda o: "Matrix note zq1",
+        api_detail="/api/engagements/menu/{obj.code}/",
     ),
     LabelledEndpoints(
         model=PartnerProgramme,
         make=make_programme_record,
         api_list="/api/engagements/programmes/",
-        api_detail=lambda o: f"/api/engagements/programmes/{o.pk}/",
+        api_detail="/api/engagements/programmes/{obj.pk}/",
         page_list="/engagements/programmes/",
-        page_detail=lambda o: f"/engagements/programmes/{o.pk}/",
-        marker=lambda o: "Matrix note zq1",
+        page_detail="/engagements/programmes/{obj.pk}/",
     ),
     LabelledEndpoints(
         model=ProgrammeActivity,
         make=make_activity_record,
         api_list="/api/engagements/activities/",
-        api_detail=lambda o: f"/api/engagements/activities/{o.key}/",
+        api_detail="/api/engagements/activities/{obj.key}/",
         page_list="/engagements/?q=zq1",
-        page_detail=lambda o: f"/engagements/activities/{o.key}/",
-        marker=lambda o: "Matrix note zq1",
+        page_detail="/engagements/activities/{obj.key}/",
     ),
 ]
 
@@ -170,7 +156,7 @@ def _kind_maker(kind: str):  # type: ignore[no-untyped-def]
             "cbm": {"measure": "inspection"},
         }[kind]
         return model.objects.create(
-            key=f"matrix-{kind}", kind=kind, title="Matrix note zq1", label=label_from_marking(MATRIX_LABEL), **extra
+            key=f"matrix-{kind}", kind=kind, title=MATRIX_MARKER, label=label_from_marking(MATRIX_LABEL), **extra
         )
 
     return make
@@ -181,10 +167,9 @@ ENDPOINTS += [
         model=KIND_MODELS[kind],
         make=_kind_maker(kind),
         api_list=f"/api/engagements/{prefix}/",
-        api_detail=lambda o, prefix=prefix: f"/api/engagements/{prefix}/{o.key}/",
+        api_detail=f"/api/engagements/{prefix}/{{obj.key}}/",
         page_list="/engagements/?q=zq1",
-        page_detail=lambda o: f"/engagements/records/{o.key}/",
-        marker=lambda o: "Matrix note zq1",
+        page_detail="/engagements/records/{obj.key}/",
     )
     for prefix, kind in KIND_ROUTES.items()
 ]
@@ -208,19 +193,19 @@ def test_matrix(endpoints: LabelledEndpoints, who: str) -> None:
     nation, clearance, may_see = USERS[who]
     client = Client()
     client.force_login(make_user(nation, clearance))
-    marker = endpoints.marker(record)
+    marker = MATRIX_MARKER
 
     api_list = client.get(endpoints.api_list)
     assert api_list.status_code == 200
     assert (marker in api_list.content.decode()) is may_see
-    assert client.get(endpoints.api_detail(record)).status_code == (200 if may_see else 404)
+    assert client.get(endpoints.url(endpoints.api_detail, record)).status_code == (200 if may_see else 404)
 
     if endpoints.page_list is not None:
         page_list = client.get(endpoints.page_list)
         assert page_list.status_code == 200
         assert (marker in page_list.content.decode()) is may_see
     if endpoints.page_detail is not None:
-        assert client.get(endpoints.page_detail(record)).status_code == (200 if may_see else 404)
+        assert client.get(endpoints.url(endpoints.page_detail, record)).status_code == (200 if may_see else 404)
 
 
 def test_missing_and_forbidden_look_the_same() -> None:
