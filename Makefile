@@ -32,6 +32,7 @@ demo: $(VENV)/.demo-installed
 
 lint: $(VENV)/.all-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: $(VENV)/.all-installed services lint test-sqlite test-postgres
 
@@ -58,13 +59,14 @@ chromium:
 
 # Refresh the vendored front-end packages from the npm registry (see src/comity/static/vendor/VENDOR.md).
 vendor:
-	rm -rf build/vendor && mkdir -p build/vendor && cd build/vendor && npm pack --silent htmx.org@2.0.11 leaflet@1.9.4 topojson-client@3.1.0 cytoscape@3.34.4 >/dev/null
+	rm -rf build/vendor && mkdir -p build/vendor && cd build/vendor && npm pack --silent htmx.org@2.0.11 leaflet@1.9.4 topojson-client@3.1.0 cytoscape@3.34.4 echarts@5.6.0 >/dev/null
 	cd build/vendor && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
 	cp build/vendor/htmx.org-2.0.11/package/dist/htmx.min.js src/comity/static/vendor/htmx/
 	cp build/vendor/leaflet-1.9.4/package/dist/leaflet.{js,css} src/comity/static/vendor/leaflet/
 	cp build/vendor/leaflet-1.9.4/package/dist/images/* src/comity/static/vendor/leaflet/images/
 	cp build/vendor/topojson-client-3.1.0/package/dist/topojson-client.min.js src/comity/static/vendor/topojson-client/
 	cp build/vendor/cytoscape-3.34.4/package/dist/cytoscape.min.js src/comity/static/vendor/cytoscape/
+	cp build/vendor/echarts-5.6.0/package/dist/echarts.common.min.js build/vendor/echarts-5.6.0/package/LICENSE build/vendor/echarts-5.6.0/package/NOTICE src/comity/static/vendor/echarts/
 
 bench: $(VENV)/.all-installed
 	for b in bench/*_bench.py; do $(BIN)/python $$b --quick; done

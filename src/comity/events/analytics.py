@@ -11,9 +11,11 @@ groups is a nation (ISO alpha-3, or a CAMEO code kept as-is when it has no ISO c
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import ibis
 import ibis.expr.types as ir
@@ -78,14 +80,19 @@ def _check_freq(freq: str) -> None:
 
 
 def _visible(
-    events: ir.Table, visible_label_ids: Sequence[int], start: date | None, end: date | None, root_only: bool
+    events: ir.Table,
+    visible_label_ids: Sequence[int],
+    start: date | None,
+    end: date | None,
+    root_only: bool,
+    columns: Sequence[str] = ANALYTIC_COLUMNS,
 ) -> ir.Table:
     """Apply the caller's label visibility, the date range (inclusive) and the root-event filter.
 
     Only the columns analytics use are kept: a narrow expression compiles faster, which is most
     of ibis' cost on small stores.
     """
-    events = events.select(*ANALYTIC_COLUMNS)
+    events = events.select(*columns)
     events = events.filter(events.label_id.isin(list(visible_label_ids) or [-1]))
     if start is not None:
         events = events.filter(events.date >= start)
@@ -311,3 +318,148 @@ def tension_alerts(
         ],
         schema=ALERT_SCHEMA,
     )
+
+
+# --- browsing: the events behind a point, per-country tension -------------------------------------
+
+#: The event columns the API lists for the events behind one point of a series.
+LISTED_COLUMNS = (
+    "event_id",
+    "date",
+    "source_actor",
+    "target_actor",
+    "source_country",
+    "target_country",
+    "cameo_code",
+    "plover_type",
+    "quad_class",
+    "goldstein",
+    "num_articles",
+    "avg_tone",
+    "is_root",
+    "origin_format",
+    "label_id",
+)
+
+_PERIOD_PATTERNS = (
+    ("day", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
+    ("week", re.compile(r"^(\d{4})-W(\d{2})$")),
+    ("month", re.compile(r"^(\d{4})-(\d{2})$")),
+    ("quarter", re.compile(r"^(\d{4})-Q([1-4])$")),
+    ("year", re.compile(r"^(\d{4})$")),
+)
+
+
+def period_bounds(period: str) -> tuple[str, date, date]:
+    """The frequency, first and last day of a period label (the inverse of ``format_period``)."""
+    for freq, pattern in _PERIOD_PATTERNS:
+        match = pattern.match(period)
+        if match is None:
+            continue
+        parts = [int(part) for part in match.groups()]
+        try:
+            if freq == "day":
+                first = last = date(*parts)
+            elif freq == "week":
+                first = date.fromisocalendar(parts[0], parts[1], 1)
+                last = first + timedelta(days=6)
+            elif freq == "month":
+                first = date(parts[0], parts[1], 1)
+                last = date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+            elif freq == "quarter":
+                first = date(parts[0], 3 * parts[1] - 2, 1)
+                last = date(parts[0], 3 * parts[1], calendar.monthrange(parts[0], 3 * parts[1])[1])
+            else:
+                first, last = date(parts[0], 1, 1), date(parts[0], 12, 31)
+        except ValueError as exc:
+            raise ValueError(f"{period!r} is not a valid {freq}") from exc
+        return freq, first, last
+    raise ValueError(f"{period!r} is not a period (2012-01-03, 2012-W01, 2012-01, 2012-Q1 or 2012)")
+
+
+def dyad_event_rows(
+    events: ir.Table,
+    membership: ir.Table,
+    *,
+    source: str,
+    target: str,
+    visible_label_ids: Sequence[int],
+    start: date | None = None,
+    end: date | None = None,
+    root_only: bool = False,
+    groups: Collection[str] | None = None,
+) -> ir.Table:
+    """The events counted in ``dyad_series`` for ``source -> target`` between two days, as an
+    unexecuted expression ordered by date (the caller counts and pages it in the engine)."""
+    visible = _visible(events, visible_label_ids, start, end, root_only, columns=LISTED_COLUMNS)
+    chosen = dyad_events(visible, membership, source, target, groups)
+    return chosen.select(*LISTED_COLUMNS).order_by(["date", "origin_format", "event_id"])
+
+
+TENSION_SCHEMA = pa.schema(
+    [
+        ("country", pa.string()),
+        ("events", pa.int64()),
+        ("conflict", pa.int64()),
+        ("material_conflict", pa.int64()),
+        ("share", pa.float64()),
+        ("goldstein_mean", pa.float64()),
+    ]
+)
+
+
+def country_tension(
+    events: ir.Table,
+    *,
+    visible_label_ids: Sequence[int],
+    start: date | None = None,
+    end: date | None = None,
+    by: str = "actor",
+) -> pa.Table:
+    """Conflict intensity per country between two days: events, conflict events (QuadClass 3-4),
+    material conflict, the conflict share and the Goldstein mean.
+
+    ``by="actor"``: an event counts for its source and its target country (once when both are
+    the same); ``by="location"``: for the country where it took place (``action_country``).
+    Countries with most conflict come first.
+    """
+    if by not in ("actor", "location"):
+        raise ValueError(f"unknown tension basis {by!r} (actor or location)")
+    columns = (*ANALYTIC_COLUMNS, "action_country")
+    visible = _visible(events, visible_label_ids, start, end, root_only=False, columns=columns)
+    keep = ("quad_class", "goldstein")
+    if by == "location":
+        sides = visible.select(*keep, country=visible.action_country)
+    else:
+        sources = visible.select(*keep, country=visible.source_country)
+        others = visible.filter(visible.source_country.isnull() | (visible.target_country != visible.source_country))
+        sides = sources.union(others.select(*keep, country=others.target_country), distinct=False)
+    sides = sides.filter(sides.country.notnull())
+    conflict = sides.quad_class.isin([VERBAL_CONFLICT, MATERIAL_CONFLICT])
+    grouped = sides.group_by("country").aggregate(
+        events=sides.count(),
+        conflict=sides.count(where=conflict),
+        material_conflict=sides.count(where=sides.quad_class == MATERIAL_CONFLICT),
+        goldstein_mean=sides.goldstein.mean(),
+    )
+    rows = grouped.order_by([ibis.desc("conflict"), "country"]).to_pyarrow().to_pylist()
+    return pa.Table.from_pylist(
+        [
+            {
+                **row,
+                "share": _rounded(row["conflict"] / row["events"]) if row["events"] else None,
+                "goldstein_mean": _rounded(row["goldstein_mean"]),
+            }
+            for row in rows
+        ],
+        schema=TENSION_SCHEMA,
+    )
+
+
+def store_summary(events: ir.Table, *, visible_label_ids: Sequence[int]) -> list[dict[str, object]]:
+    """Per visible label id: how many events, the first and the last day (pages badge the labels)."""
+    visible = _visible(events, visible_label_ids, None, None, root_only=False)
+    grouped = visible.group_by("label_id").aggregate(
+        events=visible.count(), first=visible.date.min(), last=visible.date.max()
+    )
+    return grouped.order_by("label_id").to_pyarrow().to_pylist()

@@ -94,6 +94,8 @@ def tension_alerts(
     engine: str = "duckdb",
     limit: int = 20,
     root: Path | None = None,
+    start: date | None = None,
+    end: date | None = None,
 ) -> pa.Table:
     """The top tension alerts over the events ``user`` may see (see ``analytics.AlertRule``)."""
     con = engines.connect(engine)
@@ -104,6 +106,84 @@ def tension_alerts(
         visible_label_ids=visible_label_ids(user),
         dyads=[(s.upper(), t.upper()) for s, t in dyads] if dyads else None,
         rule=rule,
+        start=start,
+        end=end,
         limit=limit,
         groups=group_codes(),
+    )
+
+
+class DyadEvents:
+    """The events behind one point of a series, counted and sliced in the engine.
+
+    Shaped like a queryset for DRF's paginators: ``count()`` and ``[start:stop]`` each run one
+    engine query, so a page never loads more rows than it shows.
+    """
+
+    def __init__(self, expression: ir.Table) -> None:
+        self._expression = expression
+
+    def count(self) -> int:
+        return int(self._expression.count().to_pyarrow().as_py())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, object]]:
+        start = window.start or 0
+        rows = self._expression.limit(None if window.stop is None else window.stop - start, offset=start)
+        return rows.to_pyarrow().to_pylist()
+
+
+def dyad_events(
+    user: User | AnonymousUser | None,
+    source: str,
+    target: str,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    root_only: bool = False,
+    root: Path | None = None,
+) -> DyadEvents:
+    """The events ``user`` may see that ``dyad_series`` counts for ``source -> target`` (DuckDB)."""
+    con = engines.connect("duckdb")
+    return DyadEvents(
+        analytics.dyad_event_rows(
+            store.events_table(con, root or default_root()),
+            membership_table(),
+            source=source.upper(),
+            target=target.upper(),
+            visible_label_ids=visible_label_ids(user),
+            start=start,
+            end=end,
+            root_only=root_only,
+            groups=group_codes(),
+        )
+    )
+
+
+def country_tension(
+    user: User | AnonymousUser | None,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    by: str = "actor",
+    root: Path | None = None,
+) -> pa.Table:
+    """Conflict intensity per country over the events ``user`` may see (DuckDB)."""
+    con = engines.connect("duckdb")
+    return analytics.country_tension(
+        store.events_table(con, root or default_root()),
+        visible_label_ids=visible_label_ids(user),
+        start=start,
+        end=end,
+        by=by,
+    )
+
+
+def store_summary(user: User | AnonymousUser | None, *, root: Path | None = None) -> list[dict[str, object]]:
+    """Per label the user may see: its events in the store, first and last day."""
+    con = engines.connect("duckdb")
+    return analytics.store_summary(
+        store.events_table(con, root or default_root()), visible_label_ids=visible_label_ids(user)
     )

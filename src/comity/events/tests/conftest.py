@@ -6,8 +6,9 @@ analytic tests stay pure; ``test_selectors`` checks that the database selector g
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import ibis
 import pyarrow as pa
@@ -86,3 +87,39 @@ def con(request: pytest.FixtureRequest) -> BaseBackend:
 @pytest.fixture
 def membership(membership_rows: pa.Table) -> object:
     return ibis.memtable(membership_rows)
+
+
+@pytest.fixture(scope="session")
+def labelled_stores(tmp_path_factory: pytest.TempPathFactory, store_root: Path) -> Callable[[int, int], Path]:
+    """Stores of every sample with the public samples under one label id and ICEWS under another.
+
+    The database's label ids are only known inside a test, so a store is ingested once per pair
+    of ids (``store_root`` serves the pair it was made for).
+    """
+    stores = {(PUBLIC, SECRET): store_root}
+
+    def get(public: int, secret: int) -> Path:
+        if (public, secret) not in stores:
+            root = tmp_path_factory.mktemp("events-labelled")
+            for path, fmt, label in SAMPLES:
+                ingest_file(path, fmt, label_id=public if label == PUBLIC else secret, root=root)
+            stores[public, secret] = root
+        return stores[public, secret]
+
+    return get
+
+
+@pytest.fixture
+def web_store(db: None, settings: Any, tmp_path: Path, labelled_stores: Callable[[int, int], Path]) -> dict[str, Any]:
+    """The installation's event store (``DATA_DIR/events``) holding every sample: the public
+    samples under PUBLIC, ICEWS under NATO SECRET (labels of this test's database)."""
+    from django.utils import timezone
+
+    from comity.core.access import LabelSpec
+    from comity.core.labels import label_get_or_create, public_label
+
+    public = public_label()
+    secret = label_get_or_create(LabelSpec("NATO", "SECRET", 4, (), timezone.now()))
+    (tmp_path / "events").symlink_to(labelled_stores(public.pk, secret.pk), target_is_directory=True)
+    settings.DATA_DIR = tmp_path
+    return {"public": public, "secret": secret, "root": tmp_path / "events"}

@@ -1,0 +1,179 @@
+"""Planner pages: edit an input, solve through the services, see the plan as a Gantt view.
+
+The rotation page keeps the current and the previous plan in the session, so a what-if edit of
+one offer shows what changed, and the accepted plan can be saved as planned engagements.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from comity.planning import services
+from comity.planning.examples import EXAMPLE_BASELINES, EXAMPLE_TITLES, examples
+from comity.planning.forms import PlanInputForm, PlanSaveForm, WhatIfForm
+from comity.planning.gantt import calendar_gantt, rotation_gantt
+from comity.planning.solvers import InputError
+
+SESSION_KEY = "planning:{kind}"
+DEFAULT_EXAMPLE = {"rotations": "rotation-sample", "calendar": "calendar-sample"}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "planning/home.html", {"examples": _examples_for("rotations")})
+
+
+def _examples_for(kind: str) -> list[tuple[str, str]]:
+    return [(key, title) for key, (page, title) in EXAMPLE_TITLES.items() if page == kind]
+
+
+def _stored(request: HttpRequest, kind: str) -> dict[str, Any]:
+    return dict(request.session.get(SESSION_KEY.format(kind=kind)) or {})
+
+
+def _store(request: HttpRequest, solved: services.Solved) -> dict[str, Any] | None:
+    """Keep the new plan as current and the old current one as previous; return the previous one."""
+    key = SESSION_KEY.format(kind=solved.kind)
+    previous = (request.session.get(key) or {}).get("current")
+    request.session[key] = {"current": solved.as_session(), "previous": previous}
+    return previous
+
+
+def _page(request: HttpRequest, kind: str) -> HttpResponse:
+    """GET shows the editor (an example, or the last input); POST solves, or applies a what-if."""
+    stored = _stored(request, kind)
+    every = examples()
+    example = request.GET.get("example") or request.POST.get("example") or ""
+    context: dict[str, Any] = {
+        "kind": kind,
+        "examples": _examples_for(kind),
+        "example_data": {k: v for k, v in every.items() if EXAMPLE_TITLES[k][0] == kind},
+    }
+    solved: services.Solved | None = None
+    whatif_form = WhatIfForm()
+    if request.method == "POST":
+        action = request.POST.get("action", "solve")
+        if action == "whatif" and kind == "rotations" and stored.get("current"):
+            whatif_form = WhatIfForm(request.POST)
+            text = json.dumps(stored["current"]["input"], indent=2, ensure_ascii=False)
+            form = PlanInputForm(initial={"data": text})
+            if whatif_form.is_valid():
+                solved = _solve(
+                    request,
+                    context,
+                    lambda: services.rotation_offer_edit(
+                        stored["current"]["input"], offer=whatif_form.cleaned_data["offer"], **whatif_form.edits()
+                    ),
+                    compare_previous=True,
+                )
+                if solved is not None:
+                    form = PlanInputForm(initial={"data": json.dumps(solved.input, indent=2, ensure_ascii=False)})
+        elif example in every and EXAMPLE_TITLES[example][0] == kind:
+            form = PlanInputForm(initial={"data": json.dumps(every[example], indent=2, ensure_ascii=False)})
+            solved = _solve(request, context, lambda: every[example], baseline=EXAMPLE_BASELINES.get(example))
+        else:
+            form = PlanInputForm(request.POST)
+            if form.is_valid():
+                solved = _solve(request, context, lambda: form.cleaned_data["data"])
+    else:
+        if example not in every or EXAMPLE_TITLES[example][0] != kind:
+            example = ""
+        if example or not stored.get("current"):
+            data = every[example or DEFAULT_EXAMPLE[kind]]
+        else:
+            data = stored["current"]["input"]
+            output = stored["current"]["output"]
+            solved = services.Solved(kind, data, output, services.plan_violations(kind, data, output))
+            context["shown"] = _shown(kind, solved, None, "")
+        form = PlanInputForm(initial={"data": json.dumps(data, indent=2, ensure_ascii=False)})
+    context.update(form=form, whatif_form=whatif_form, save_form=PlanSaveForm(), solved=solved)
+    return render(request, f"planning/{kind}.html", context)
+
+
+def _solve(
+    request: HttpRequest,
+    context: dict[str, Any],
+    data: Any,
+    *,
+    compare_previous: bool = False,
+    baseline: tuple[str, Any] | None = None,
+) -> Any:
+    """Solve ``data()`` through the service; field errors go to ``context['errors']``.
+
+    A what-if compares with the previous plan of the session; an example with a reference plan
+    (the real rotations) compares with that.
+    """
+    kind = context["kind"]
+    try:
+        solved = services.plan_solve(kind=kind, data=data())
+    except InputError as exc:
+        context["errors"] = exc.errors
+        return None
+    previous = _store(request, solved)
+    diff, against = None, ""
+    if compare_previous and previous:
+        diff, against = services.rotation_plan_diff(previous["output"], solved.output), "the previous plan"
+    elif baseline is not None and solved.has_plan:
+        against, build = baseline
+        diff = services.rotation_plan_diff(build(solved.input), solved.output)
+    context["shown"] = _shown(kind, solved, diff, against)
+    return solved
+
+
+def _shown(kind: str, solved: services.Solved, diff: services.PlanDiff | None, against: str) -> dict[str, Any]:
+    gantt = rotation_gantt if kind == "rotations" else calendar_gantt
+    args = (solved.input, solved.output, diff) if kind == "rotations" else (solved.input, solved.output)
+    offers = solved.input.get("offers", []) if kind == "rotations" else []
+    return {
+        "output": solved.output,
+        "has_plan": solved.has_plan,
+        "violations": solved.violations,
+        "gantt": gantt(*args),  # type: ignore[operator]
+        "diff": diff,
+        "diff_against": against,
+        "offers": list(enumerate(offers)),
+        "output_json": json.dumps(solved.output, indent=2, ensure_ascii=False),
+    }
+
+
+def rotations(request: HttpRequest) -> HttpResponse:
+    return _page(request, "rotations")
+
+
+def calendar(request: HttpRequest) -> HttpResponse:
+    return _page(request, "calendar")
+
+
+@require_POST
+def rotations_save(request: HttpRequest) -> HttpResponse:
+    """Save the current rotation plan of the session as planned posture engagements."""
+    form = PlanSaveForm(request.POST)
+    plan = _stored(request, "rotations").get("current") or {}
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("planning:rotations")
+    try:
+        report = services.rotation_plan_save(
+            acting_user=request.user,  # type: ignore[arg-type]
+            plan=plan,
+            label=form.cleaned_data["marking"],
+            title_prefix=form.cleaned_data["title_prefix"],
+        )
+    except services.PlanSaveError as exc:
+        messages.error(request, str(exc))
+        return redirect("planning:rotations")
+    messages.success(
+        request,
+        f"Saved {len(report.created)} planned engagement(s); {len(report.unchanged)} were saved before.",
+    )
+    query = urlencode({"kind": "posture", "status": "planned", "q": form.cleaned_data["title_prefix"].strip()})
+    return redirect(f"{reverse('engagements:list')}?{query}")
