@@ -15,11 +15,12 @@ import pyarrow as pa
 import pytest
 from ibis.backends import BaseBackend
 
+from comity.data import PACKAGE_DATA
 from comity.events.analytics import MEMBERSHIP_SCHEMA
 from comity.events.services import ingest_file
 from comity.registry.loader import read_registry
 
-DATA = Path(__file__).parent / "data"
+DATA = PACKAGE_DATA / "events" / "samples"
 GEORGIA = DATA / "gdelt1_georgia_2012H1_dyadic.tsv"
 PUBLIC, SECRET = 1, 2
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from comity.core.demo import DEMO_PASSWORD, demo_load
+from comity.core.demo import DEMO_PASSWORD, demo_events, demo_load
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = demo_load()
+        self.stdout.write(demo_events())
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
         for user in users:
             self.stdout.write(f"  {user.username:<14} {user.nationality}  {user.first_name}")

@@ -1,0 +1,37 @@
+"""The demo: users of different nations and clearances see different records and event data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from comity.core.demo import demo_events, demo_load
+from comity.core.models import User
+from comity.engagements.models import Engagement
+from comity.events.selectors import store_summary
+from comity.registry.models import CountryNote
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_users_see_different_things_and_reruns_change_nothing(settings: Any, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path
+    demo_load()
+    assert demo_events().startswith("event samples ingested: ")
+    assert demo_events() == "event samples ingested: 0 new events"
+    demo_load()
+    analyst, attache, guest = (User.objects.get(username=n) for n in ("analyst.nld", "attache.fin", "guest"))
+
+    def notes(user: User) -> set[str]:
+        return set(CountryNote.objects.visible_to(user).values_list("title", flat=True))
+
+    def demo_engagements(user: User) -> set[str]:
+        return set(Engagement.objects.visible_to(user).filter(key__startswith="demo-").values_list("key", flat=True))
+
+    assert notes(guest) < notes(analyst) and notes(attache) != notes(analyst)
+    assert demo_engagements(guest) == set()
+    assert demo_engagements(attache) == {"demo-restricted-staff-exercise", "demo-nordic-table-top"}
+    assert "demo-secret-planning-conference" in demo_engagements(analyst)
+    assert sum(r["events"] for r in store_summary(analyst)) > sum(r["events"] for r in store_summary(guest)) > 0
