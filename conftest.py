@@ -104,3 +104,16 @@ def reference_data(transactional_db: None) -> None:
     policies_load(acting_user=None)
     registry_load(acting_user=None)
     engagements_load()
+
+
+@pytest.fixture
+def chromium(live_server: Any) -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, for browser tests against the live server."""
+    from playwright.sync_api import sync_playwright
+
+    from comity.core.testing.browser import CHROMIUM, CHROMIUM_ARGS, allow_sync_playwright
+
+    with allow_sync_playwright(), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

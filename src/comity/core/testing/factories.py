@@ -7,6 +7,9 @@ import factory
 from comity.core import services
 from comity.core.models import User
 
+#: The password every factory-made user has (test accounts only).
+TEST_PASSWORD = "a-long-test-password"  # noqa: S105
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -15,7 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     nationality = "NLD"
-    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
 
 def make_user(nation: str = "NLD", clearance: str | None = None, *, policy: str = "NATO", **kwargs: object) -> User:

@@ -3,38 +3,25 @@ the activity runs through its lifecycle, and the feedback report closes it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
 
-from comity.core.testing.browser import CHROMIUM, CHROMIUM_ARGS, allow_sync_playwright
+from comity.core.testing.browser import sign_in
 from comity.core.testing.factories import make_user
 from comity.engagements.tests.factories import make_menu_item, make_programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
-def browser(live_server: Any, reference_data: None) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with allow_sync_playwright(), sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+def browser(chromium: Any, reference_data: None) -> Any:
+    return chromium
 
 
-def sign_in(browser: Any, live_server: Any, username: str, path: str) -> Any:
-    page = browser.new_context().new_page()
-    page.goto(f"{live_server.url}{path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{path}")
-    return page
+def signed_in(browser: Any, live_server: Any, username: str, path: str) -> Any:
+    return sign_in(browser.new_context().new_page(), f"{live_server.url}{path}", username)
 
 
 def test_prime_workflow_and_lifecycle_end_to_end(browser: Any, live_server: Any) -> None:
@@ -44,7 +31,7 @@ def test_prime_workflow_and_lifecycle_end_to_end(browser: Any, live_server: Any)
     boss = make_user("BEL", "SECRET", username="approver")
     boss.user_permissions.add(Permission.objects.get(codename="approve_programmeactivity"))
 
-    partner = sign_in(browser, live_server, "partner", f"/engagements/programmes/{programme.pk}/")
+    partner = signed_in(browser, live_server, "partner", f"/engagements/programmes/{programme.pk}/")
     partner.fill("#activity-title", "Staff course for Ukrainian officers")
     partner.fill("#activity-start", "2027-03-01")
     partner.fill("#activity-end", "2027-03-05")
@@ -53,7 +40,7 @@ def test_prime_workflow_and_lifecycle_end_to_end(browser: Any, live_server: Any)
     assert partner.text_content("#workflow") == "Proposed"
     activity_path = partner.url.removeprefix(live_server.url)
 
-    approver = sign_in(browser, live_server, "approver", activity_path)
+    approver = signed_in(browser, live_server, "approver", activity_path)
     approver.click("#approve")
     approver.wait_for_selector("#invite-nations")
     assert approver.text_content("#status") == "Approved"

@@ -3,12 +3,10 @@ bar and see the events behind it listed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from comity.core.testing.browser import CHROMIUM, CHROMIUM_ARGS, allow_sync_playwright
 from comity.core.testing.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,13 +28,8 @@ def store(reference_data: None, web_store: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def page(live_server: Any, store: dict[str, Any]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with allow_sync_playwright(), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser.new_page()
-        browser.close()
+def page(chromium: Any, store: dict[str, Any]) -> Any:
+    return chromium.new_page()
 
 
 def test_dyad_explorer_draws_the_series_and_lists_the_events_of_a_clicked_bar(page: Any, live_server: Any) -> None:

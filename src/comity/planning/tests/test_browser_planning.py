@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from comity.core.testing.browser import CHROMIUM, CHROMIUM_ARGS, allow_sync_playwright
+from comity.core.testing.browser import sign_in
 from comity.core.testing.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
-def browser(live_server: Any, reference_data: None) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with allow_sync_playwright(), sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+def browser(chromium: Any, reference_data: None) -> Any:
+    return chromium
 
 
 def test_editor_example_solve_and_highlight(browser: Any, live_server: Any) -> None:
@@ -29,11 +22,7 @@ def test_editor_example_solve_and_highlight(browser: Any, live_server: Any) -> N
     page = browser.new_context().new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{live_server.url}/planning/rotations/")
-    page.fill("#id_username", "browser-planner")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/planning/rotations/")
+    sign_in(page, f"{live_server.url}/planning/rotations/", "browser-planner")
     page.click("a[data-example='bap-2014-2019']")
     assert "2019-09 BEL" in page.input_value("#id_data")
     assert page.url.endswith("/planning/rotations/")  # filled by the script, no page load

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from comity.core.testing.browser import CHROMIUM, CHROMIUM_ARGS, allow_sync_playwright
+from comity.core.testing.browser import sign_in
 from comity.core.testing.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(live_server: Any, reference_data: None) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with allow_sync_playwright(), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser.new_page()
-        browser.close()
+def page(chromium: Any, reference_data: None) -> Any:
+    return chromium.new_page()
 
 
 def test_sign_in_and_the_map_follows_the_date_slider(page: Any, live_server: Any) -> None:
@@ -28,11 +22,7 @@ def test_sign_in_and_the_map_follows_the_date_slider(page: Any, live_server: Any
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}/registry/map/")
-    page.fill("#id_username", "mapuser")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/registry/map/")
+    sign_in(page, f"{live_server.url}/registry/map/", "mapuser")
     summary = page.locator("#map-summary")
     page.wait_for_function("document.getElementById('map-summary').textContent.includes('members')", timeout=15000)
     assert errors == []
