@@ -7,112 +7,123 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import models
+
 from comity.engagements.choices import ParticipantRole
-from comity.engagements.importing import EXERCISE_COLUMNS
-from comity.engagements.models import Exercise
+from comity.engagements.importing import columns_for
+from comity.engagements.kinds import kind_fields
+from comity.engagements.models import Engagement
 
 FORMATS = ("csv", "json", "parquet", "ics")
 
 
-def _codes(exercise: Exercise, role: str) -> str:
-    return ";".join(sorted(p.state.iso3 for p in exercise.participants.all() if p.role == role))
+def _codes(engagement: Engagement, role: str) -> str:
+    return ";".join(sorted(p.state.iso3 for p in engagement.participants.all() if p.role == role))
 
 
-def _day(exercise: Exercise, value: date | None) -> str:
+def _day(engagement: Engagement, value: date | None) -> str:
     if value is None:
         return ""
-    return value.strftime("%Y-%m") if exercise.date_precision == "month" else value.isoformat()
+    return value.strftime("%Y-%m") if engagement.date_precision == "month" else value.isoformat()
 
 
-def exercise_record(exercise: Exercise) -> dict[str, Any]:
-    """One exercise as export/import columns."""
-    return {
-        "key": exercise.key,
-        "title": exercise.title,
-        "series": exercise.series,
-        "start_date": _day(exercise, exercise.start_date),
-        "end_date": _day(exercise, exercise.end_date),
-        "location": exercise.location,
-        "latitude": "" if exercise.latitude is None else exercise.latitude,
-        "longitude": "" if exercise.longitude is None else exercise.longitude,
-        "lead": exercise.lead,
-        "host": _codes(exercise, ParticipantRole.HOST),
-        "participants": _codes(exercise, ParticipantRole.PARTICIPANT),
-        "domain": exercise.domain,
-        "scenario": exercise.scenario,
-        "personnel": "" if exercise.personnel is None else exercise.personnel,
-        "battle_tanks": "" if exercise.battle_tanks is None else exercise.battle_tanks,
-        "armoured_combat_vehicles": ""
-        if exercise.armoured_combat_vehicles is None
-        else exercise.armoured_combat_vehicles,
-        "artillery_pieces": "" if exercise.artillery_pieces is None else exercise.artillery_pieces,
-        "status": exercise.status,
-        "objectives": ";".join(sorted(o.code for o in exercise.objectives.all())),
-        "label": exercise.label.marking,
-        "source": exercise.source,
-        "notes": exercise.notes,
+def _blank(value: object) -> object:
+    return "" if value is None else value
+
+
+def _kind_value(engagement: Engagement, name: str) -> object:
+    """A kind field as its import column writes it: codes for states, keys for exercises."""
+    value = getattr(engagement, name)
+    if isinstance(value, models.Model):
+        return getattr(value, "iso3", None) or getattr(value, "key", "")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return _blank(value)
+
+
+def record(engagement: Engagement) -> dict[str, Any]:
+    """One engagement as its kind's import/export columns."""
+    row: dict[str, Any] = {
+        "key": engagement.key,
+        "title": engagement.title,
+        "start_date": _day(engagement, engagement.start_date),
+        "end_date": _day(engagement, engagement.end_date),
+        "location": engagement.location,
+        "latitude": _blank(engagement.latitude),
+        "longitude": _blank(engagement.longitude),
+        "lead": engagement.lead,
+        "host": _codes(engagement, ParticipantRole.HOST),
+        "participants": _codes(engagement, ParticipantRole.PARTICIPANT),
+        "personnel": _blank(engagement.personnel),
+        "status": engagement.status,
+        "objectives": ";".join(sorted(o.code for o in engagement.objectives.all())),
+        "label": engagement.label.marking,
+        "source": engagement.source,
+        "notes": engagement.notes,
     }
+    row.update({name: _kind_value(engagement, name) for name in kind_fields(type(engagement))})
+    return {column: row.get(column, "") for column in columns_for(engagement.kind)}
 
 
-def to_csv(exercises: Iterable[Exercise]) -> str:
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(EXERCISE_COLUMNS), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(exercise_record(e) for e in exercises)
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
-def to_json(exercises: Iterable[Exercise]) -> str:
-    return json.dumps([exercise_record(e) for e in exercises], indent=2, ensure_ascii=False)
-
-
-def to_parquet(exercises: Iterable[Exercise]) -> bytes:
+def to_parquet(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
     """Parquet needs pyarrow (the ``events`` extra)."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:  # pragma: no cover - the test install has pyarrow
         raise RuntimeError("Parquet export needs pyarrow: pip install 'comity[events]'") from exc
-    records = [{k: ("" if v is None else str(v)) for k, v in exercise_record(e).items()} for e in exercises]
-    table = pa.Table.from_pylist(records, schema=pa.schema([(name, pa.string()) for name in EXERCISE_COLUMNS]))
+    text_rows = [{k: ("" if v is None else str(v)) for k, v in row.items()} for row in rows]
+    table = pa.Table.from_pylist(text_rows, schema=pa.schema([(name, pa.string()) for name in columns]))
     sink = io.BytesIO()
     pq.write_table(table, sink)
     return sink.getvalue()
 
 
-def to_ics(exercises: Iterable[Exercise]) -> bytes:
+def to_ics(engagements: Iterable[Engagement]) -> bytes:
     """An iCalendar feed; each event carries the record's label in its description."""
     from icalendar import Calendar, Event
 
     calendar = Calendar()
     calendar.add("prodid", "-//comity//engagements//EN")
     calendar.add("version", "2.0")
-    for exercise in exercises:
-        if exercise.start_date is None:
+    for engagement in engagements:
+        if engagement.start_date is None:
             continue
         event = Event()
-        event.add("uid", f"{exercise.key}@comity")
-        event.add("summary", exercise.title)
-        event.add("dtstart", exercise.start_date)
-        event.add("dtend", (exercise.end_date or exercise.start_date) + timedelta(days=1))
-        event.add("location", exercise.location)
-        event.add("description", f"[{exercise.label.marking}] {exercise.source}")
+        event.add("uid", f"{engagement.key}@comity")
+        event.add("summary", engagement.title)
+        event.add("dtstart", engagement.start_date)
+        event.add("dtend", (engagement.end_date or engagement.start_date) + timedelta(days=1))
+        event.add("location", engagement.location)
+        event.add("description", f"[{engagement.label.marking}] {engagement.source}")
         calendar.add_component(event)
     return calendar.to_ical()
 
 
-def export(exercises: Iterable[Exercise], fmt: str) -> bytes:
-    """Render in one of ``FORMATS``."""
-    if fmt == "csv":
-        return to_csv(exercises).encode()
-    if fmt == "json":
-        return to_json(exercises).encode()
-    if fmt == "parquet":
-        return to_parquet(exercises)
+def export(engagements: Iterable[Engagement], fmt: str, kind: str = "exercise") -> bytes:
+    """Render the engagements of one kind in one of ``FORMATS``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    items = list(engagements)
     if fmt == "ics":
-        return to_ics(exercises)
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        return to_ics(items)
+    rows, columns = [record(e) for e in items], columns_for(kind)
+    if fmt == "csv":
+        return to_csv(rows, columns).encode()
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False).encode()
+    return to_parquet(rows, columns)

@@ -12,7 +12,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,8 @@ class ExerciseRow:
     label: str
     source: str
     notes: str
+    #: A kind's own fields (agreements, training, ...), checked but with codes still codes.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,10 +149,10 @@ def parse_codes(raw: str, name: str) -> tuple[str, ...]:
     return codes
 
 
-def _choice(raw: str, name: str, choices: type[Any]) -> str:
+def _choice(raw: str, name: str, allowed: list[str]) -> str:
     value = raw.lower()
-    if value and value not in choices.values:
-        raise RowError(f"{name} {raw!r} is not one of {', '.join(choices.values)}")
+    if value and value not in allowed:
+        raise RowError(f"{name} {raw!r} is not one of {', '.join(allowed)}")
     return value
 
 
@@ -169,7 +171,7 @@ def check_row(line: int, raw: dict[str, Any], today: date) -> ExerciseRow:
     precision = "month" if "month" in (start_precision, end_precision) else "day"
     if start and end and end < start:
         raise RowError(f"end_date {end} is before start_date {start}")
-    status = _choice(values["status"], "status", Status) or (
+    status = _choice(values["status"], "status", Status.values) or (
         Status.COMPLETED if end and end < today else Status.PLANNED
     )
     return ExerciseRow(
@@ -186,8 +188,8 @@ def check_row(line: int, raw: dict[str, Any], today: date) -> ExerciseRow:
         leads=tuple(code.strip().upper() for code in values["lead"].split(";") if code.strip()),
         hosts=parse_codes(values["host"], "host"),
         participants=parse_codes(values["participants"], "participants"),
-        domain=_choice(values["domain"], "domain", Domain),
-        scenario=_choice(values["scenario"], "scenario", Scenario),
+        domain=_choice(values["domain"], "domain", Domain.values),
+        scenario=_choice(values["scenario"], "scenario", Scenario.values),
         personnel=_int(values["personnel"], "personnel"),
         battle_tanks=_int(values["battle_tanks"], "battle_tanks"),
         armoured_combat_vehicles=_int(values["armoured_combat_vehicles"], "armoured_combat_vehicles"),
@@ -200,7 +202,71 @@ def check_row(line: int, raw: dict[str, Any], today: date) -> ExerciseRow:
     )
 
 
-def _records(text: str, suffix: str) -> Iterator[tuple[int, dict[str, Any]]]:
+#: Columns every kind shares; a kind adds its own model fields (see ``columns_for``).
+COMMON_COLUMNS = (
+    "key",
+    "title",
+    "start_date",
+    "end_date",
+    "location",
+    "latitude",
+    "longitude",
+    "lead",
+    "host",
+    "participants",
+    "personnel",
+    "status",
+    "objectives",
+    "label",
+    "source",
+    "notes",
+)
+
+
+def columns_for(kind: str) -> tuple[str, ...]:
+    """The import/export columns of a kind: exercises keep their documented contract."""
+    from comity.engagements.kinds import KIND_MODELS, kind_fields
+
+    if kind == "exercise":
+        return EXERCISE_COLUMNS
+    return (*COMMON_COLUMNS, *kind_fields(KIND_MODELS[kind]))
+
+
+def check_kind_fields(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Check a kind's own columns by their model field: choices, dates, numbers, yes/no, codes."""
+    from django.db import models
+
+    from comity.engagements.kinds import KIND_MODELS, kind_fields
+
+    model = KIND_MODELS[kind]
+    extra: dict[str, Any] = {}
+    for name in kind_fields(model):
+        model_field = model._meta.get_field(name)
+        text = _text(raw.get(name))
+        if not text:
+            if not (model_field.blank or model_field.null or model_field.has_default()):
+                raise RowError(f"{name} is empty")
+            continue
+        if model_field.choices:
+            extra[name] = _choice(text, name, [str(value) for value, _ in model_field.choices])
+        elif isinstance(model_field, models.DateField):
+            extra[name] = parse_date(text, name)[0]
+        elif isinstance(model_field, models.BooleanField):
+            if text.lower() not in {"true", "false", "yes", "no", "1", "0"}:
+                raise RowError(f"{name} {text!r} is not yes or no")
+            extra[name] = text.lower() in {"true", "yes", "1"}
+        elif isinstance(model_field, models.PositiveIntegerField):
+            extra[name] = _int(text, name)
+        elif isinstance(model_field, models.ForeignKey) and model_field.related_model.__name__ == "State":
+            extra[name] = parse_codes(text, name)[0]
+        else:
+            extra[name] = text
+    return extra
+
+
+def _records(
+    text: str, suffix: str, columns: tuple[str, ...] = EXERCISE_COLUMNS
+) -> Iterator[tuple[int, dict[str, Any]]]:
     if suffix == ".json":
         try:
             data = json.loads(text)
@@ -214,22 +280,24 @@ def _records(text: str, suffix: str) -> Iterator[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
         raise ImportFileError("the CSV file has no header row")
-    unknown = [name for name in reader.fieldnames if name not in EXERCISE_COLUMNS]
+    unknown = [name for name in reader.fieldnames if name not in columns]
     if unknown:
-        raise ImportFileError(f"unknown columns {', '.join(unknown)}; allowed: {', '.join(EXERCISE_COLUMNS)}")
+        raise ImportFileError(f"unknown columns {', '.join(unknown)}; allowed: {', '.join(columns)}")
     for row in reader:
         yield reader.line_num, row
 
 
-def parse_text(text: str, suffix: str, today: date) -> ParsedFile:
-    """Check every record of a CSV (``.csv``) or JSON (``.json``) text."""
+def parse_text(text: str, suffix: str, today: date, kind: str = "exercise") -> ParsedFile:
+    """Check every record of a CSV (``.csv``) or JSON (``.json``) text of one kind."""
     parsed = ParsedFile()
     seen: dict[str, int] = {}
-    for line, record in _records(text, suffix):
+    for line, record in _records(text, suffix, columns_for(kind)):
         try:
             if "__invalid__" in record or None in record:
                 raise RowError("malformed record (wrong number of fields or not an object)")
             row = check_row(line, record, today)
+            if kind != "exercise":
+                row = replace(row, extra=check_kind_fields(kind, record))
             if row.key in seen:
                 raise RowError(f"key {row.key!r} repeats line {seen[row.key]}")
             seen[row.key] = line
@@ -239,7 +307,7 @@ def parse_text(text: str, suffix: str, today: date) -> ParsedFile:
     return parsed
 
 
-def parse_file(path: Path, today: date) -> ParsedFile:
+def parse_file(path: Path, today: date, kind: str = "exercise") -> ParsedFile:
     """Read and check an import file; ``ImportFileError`` when it cannot be read at all."""
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -248,4 +316,4 @@ def parse_file(path: Path, today: date) -> ParsedFile:
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".json"}:
         raise ImportFileError(f"{path}: use a .csv or .json file")
-    return parse_text(text, suffix, today)
+    return parse_text(text, suffix, today, kind)

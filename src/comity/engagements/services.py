@@ -228,6 +228,70 @@ def exercises_import(*, acting_user: User | None, parsed: ParsedFile) -> ImportR
     return report
 
 
+#: Base fields an import row may set on any kind (the exercise-only ones are left out).
+BASE_FIELDS = frozenset(
+    {f.name for f in Engagement._meta.concrete_fields} | {"label", "lead_state", "lead_organisation"}
+)
+
+
+def _kind_values(row: ExerciseRow, kind: str, resolver: _Resolver, acting_user: User | None) -> dict[str, Any]:
+    """Base values and the kind's own, with state codes and exercise keys resolved."""
+    from comity.engagements.kinds import KIND_MODELS
+
+    model = KIND_MODELS[kind]
+    values = {k: v for k, v in _fields(row, resolver).items() if k in BASE_FIELDS}
+    values["kind"] = kind
+    for name, value in row.extra.items():
+        related = getattr(model._meta.get_field(name), "related_model", None)
+        if related is State:
+            values[name] = resolver.state(value, name)
+        elif related is Exercise:
+            visible = Exercise.objects.all() if acting_user is None else Exercise.objects.visible_to(acting_user)
+            exercise = visible.filter(key=value).first()
+            if exercise is None:
+                raise LookupError(f"{name} {value!r} is not an exercise you may see")
+            values[name] = exercise
+        else:
+            values[name] = value
+    return values
+
+
+def engagements_import(*, acting_user: User | None, kind: str, parsed: ParsedFile) -> ImportReport:
+    """Import checked rows of any kind (exercises keep their own path), like ``exercises_import``."""
+    from comity.engagements.kinds import KIND_MODELS
+
+    if kind == EngagementKind.EXERCISE:
+        return exercises_import(acting_user=acting_user, parsed=parsed)
+    model = KIND_MODELS[kind]
+    report = ImportReport(rejects=list(parsed.rejects))
+    resolver = _Resolver(acting_user)
+    existing = set(Engagement.objects.filter(key__in=[r.key for r in parsed.rows]).values_list("key", flat=True))
+    new: list[NewRecord] = []
+    for row in parsed.rows:
+        try:
+            values = _kind_values(row, kind, resolver, acting_user)
+            participants, objectives = _participants(row, resolver), _objectives(row, resolver)
+            if row.key in existing:
+                engagement_upsert(
+                    model=model,
+                    key=row.key,
+                    values=values,
+                    participants=participants,
+                    objectives=objectives,
+                    acting_user=acting_user,
+                    report=report,
+                    visible_labels=resolver.visible_labels,
+                )
+            else:
+                new.append(NewRecord(row.key, values, participants, objectives))
+        except LookupError as exc:
+            report.rejects.append(Reject(row.line, str(exc.args[0])))
+    with transaction.atomic():
+        bulk_create_engagements(model=model, records=new, acting_user=acting_user)
+    report.imported += len(new)
+    return report
+
+
 @transaction.atomic
 def engagement_transition(*, acting_user: User | None, engagement: Engagement, to: str) -> Engagement:
     """Move an engagement along its lifecycle; refuse moves the state machine does not allow."""

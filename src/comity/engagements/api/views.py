@@ -133,7 +133,7 @@ class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
         if fmt not in exporting.FORMATS:
             raise ValidationError({"export_format": f"use one of {', '.join(exporting.FORMATS)}"})
         rows = self.filter_queryset(self.get_queryset()).order_by("start_date", "key")
-        response = HttpResponse(exporting.export(rows, fmt), content_type=CONTENT_TYPES[fmt])
+        response = HttpResponse(exporting.export(rows, fmt, "exercise"), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="exercises.{fmt}"'
         return response
 

@@ -144,3 +144,43 @@ def test_parquet_and_icalendar_exports(tmp_path: Path) -> None:
     calendar = Calendar.from_ical(exporting.export(rows, "ics"))
     summaries = [str(e.get("summary")) for e in calendar.walk("VEVENT")]
     assert summaries == ["Import test A", "Import test B"]
+
+
+ATTACHE_CSV = (
+    "key,title,start_date,end_date,participants,label,source,sending_state,host_state,service,resident,embassy_state\n"
+    "att-a,Test attaché A,2031-01-01,,GEO,NATO RESTRICTED REL TO NATO,test input,NLD,GEO,army,no,TUR\n"
+    "att-b,Test attaché B,2031-01-01,,,PUBLIC,test input,NLD,XXX,army,yes,\n"
+    "att-c,Test attaché C,2031-01-01,,,PUBLIC,test input,NLD,GEO,cavalry,yes,\n"
+    "att-d,Test attaché D,2031-01-01,,,PUBLIC,test input,NLD,GEO,navy,maybe,\n"
+    "att-e,Test attaché E,2031-01-01,,,PUBLIC,test input,,GEO,navy,yes,\n"
+)
+
+
+def test_other_kinds_import_idempotently_and_export_back(tmp_path: Path) -> None:
+    path = tmp_path / "attaches.csv"
+    path.write_text(ATTACHE_CSV, encoding="utf-8")
+
+    def run(*args: str) -> str:
+        out = StringIO()
+        call_command("engagements", *args, stdout=out)
+        return out.getvalue()
+
+    result = json.loads(run("import", str(path), "--kind", "attache"))
+    assert (result["imported"], result["rejected"]) == (1, 4)
+    reasons = {r["line"]: r["reason"] for r in result["rejects"]}
+    assert "XXX" in reasons[3] and "cavalry" in reasons[4] and "yes or no" in reasons[5]
+    assert "sending_state is empty" in reasons[6]
+    assert json.loads(run("import", str(path), "--kind", "attache"))["unchanged"] == 1
+    make_user("NLD", "RESTRICTED", username="attache-reader")
+    make_user("AUT", None, username="attache-outsider")
+    exported = run("export", "--kind", "attache", "--format", "csv", "--as", "attache-reader")
+    assert exported.splitlines()[0].endswith("sending_state,host_state,service,resident,embassy_state")
+    assert "att-a" in exported and ",NLD,GEO,army,no,TUR" in exported
+    assert "att-a" not in run("export", "--kind", "attache", "--format", "csv", "--as", "attache-outsider")
+    from comity.engagements.models import AttacheAccreditation
+
+    AttacheAccreditation.objects.filter(key="att-a").delete()
+    again = tmp_path / "again.csv"
+    again.write_text(exported, encoding="utf-8")
+    assert json.loads(run("import", str(again), "--kind", "attache"))["imported"] == 1
+    assert run("export", "--kind", "attache", "--format", "csv", "--as", "attache-reader") == exported

@@ -19,8 +19,10 @@ from django.utils import timezone
 from comity.core.models import User
 from comity.engagements import exporting, selectors, services
 from comity.engagements.importing import ImportFileError, parse_file
+from comity.engagements.kinds import KIND_MODELS
 
-KINDS = ("exercise",)
+#: Kinds that import and export (``exercise`` keeps its documented column contract).
+KINDS = ("exercise", "agreement", "training", "meeting", "attache", "cbm")
 
 
 class Command(BaseCommand):
@@ -49,14 +51,16 @@ class Command(BaseCommand):
         user = self._user(options["username"])
         if options["action"] == "import":
             try:
-                parsed = parse_file(options["file"], timezone.localdate())
+                parsed = parse_file(options["file"], timezone.localdate(), options["kind"])
             except ImportFileError as exc:
                 raise CommandError(str(exc)) from exc
-            report = services.exercises_import(acting_user=user, parsed=parsed)
+            report = services.engagements_import(acting_user=user, kind=options["kind"], parsed=parsed)
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
             return
         assert user is not None
-        data = exporting.export(selectors.exercises_visible(user).order_by("start_date", "key"), options["format"])
+        kind = options["kind"]
+        visible = selectors.with_list_relations(KIND_MODELS[kind].objects.visible_to(user))
+        data = exporting.export(visible.order_by("start_date", "key"), options["format"], kind)
         if options["format"] in {"csv", "json"}:
             self.stdout.write(data.decode(), ending="")
         else:
