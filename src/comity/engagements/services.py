@@ -18,6 +18,7 @@ from comity.core.selectors import labels_visible_to, subject_for
 from comity.engagements.bulk import NewRecord, bulk_create_engagements
 from comity.engagements.choices import EngagementKind, ObjectiveLevel, ParticipantRole
 from comity.engagements.importing import ExerciseRow, ParsedFile, Reject
+from comity.engagements.kinds import KIND_MODELS
 from comity.engagements.lifecycle import check_transition
 from comity.engagements.models import Engagement, EngagementParticipant, Exercise, Objective
 from comity.registry.models import Organisation, State
@@ -77,7 +78,12 @@ class _Resolver:
         return label
 
 
+#: The columns of an import row that only exercises have.
+EXERCISE_ONLY = ("series", "domain", "scenario", "battle_tanks", "armoured_combat_vehicles", "artillery_pieces")
+
+
 def _fields(row: ExerciseRow, resolver: _Resolver) -> dict[str, Any]:
+    """The base fields every kind shares, with codes resolved."""
     lead_state = lead_org = None
     if len(row.leads) == 1 and row.leads[0] in resolver.organisations:
         lead_org = resolver.organisations[row.leads[0]]
@@ -86,9 +92,7 @@ def _fields(row: ExerciseRow, resolver: _Resolver) -> dict[str, Any]:
         for code in row.leads[1:]:
             resolver.state(code, "lead")
     return {
-        "kind": EngagementKind.EXERCISE,
         "title": row.title,
-        "series": row.series,
         "start_date": row.start_date,
         "end_date": row.end_date,
         "date_precision": row.date_precision,
@@ -97,12 +101,7 @@ def _fields(row: ExerciseRow, resolver: _Resolver) -> dict[str, Any]:
         "longitude": row.longitude,
         "lead_state": lead_state,
         "lead_organisation": lead_org,
-        "domain": row.domain,
-        "scenario": row.scenario,
         "personnel": row.personnel,
-        "battle_tanks": row.battle_tanks,
-        "armoured_combat_vehicles": row.armoured_combat_vehicles,
-        "artillery_pieces": row.artillery_pieces,
         "status": row.status,
         "label": resolver.label(row.label),
         "source": row.source,
@@ -185,62 +184,12 @@ def engagement_upsert(
         return record
 
 
-def _save_row(row: ExerciseRow, resolver: _Resolver, acting_user: User | None, report: ImportReport) -> None:
-    engagement_upsert(
-        model=Exercise,
-        key=row.key,
-        values=_fields(row, resolver),
-        participants=_participants(row, resolver),
-        objectives=_objectives(row, resolver),
-        acting_user=acting_user,
-        report=report,
-        visible_labels=resolver.visible_labels,
-    )
-
-
-def exercises_import(*, acting_user: User | None, parsed: ParsedFile) -> ImportReport:
-    """Import checked exercise rows: create new keys, update changed ones, report rejects.
-
-    New keys go in bulk (one transaction); existing keys are compared and updated one by one.
-    ``acting_user`` None is the system (loading shipped data); a user may only assign labels they
-    can see and may only update records they can see.
-    """
-    report = ImportReport(rejects=list(parsed.rejects))
-    resolver = _Resolver(acting_user)
-    keys = [row.key for row in parsed.rows]
-    existing: set[str] = set()
-    for start in range(0, len(keys), 5000):
-        existing.update(Engagement.objects.filter(key__in=keys[start : start + 5000]).values_list("key", flat=True))
-    new: list[NewRecord] = []
-    for row in parsed.rows:
-        try:
-            if row.key in existing:
-                _save_row(row, resolver, acting_user, report)
-                continue
-            new.append(
-                NewRecord(row.key, _fields(row, resolver), _participants(row, resolver), _objectives(row, resolver))
-            )
-        except LookupError as exc:
-            report.rejects.append(Reject(row.line, str(exc.args[0])))
-    with transaction.atomic():
-        bulk_create_engagements(model=Exercise, records=new, acting_user=acting_user)
-    report.imported += len(new)
-    return report
-
-
-#: Base fields an import row may set on any kind (the exercise-only ones are left out).
-BASE_FIELDS = frozenset(
-    {f.name for f in Engagement._meta.concrete_fields} | {"label", "lead_state", "lead_organisation"}
-)
-
-
 def _kind_values(row: ExerciseRow, kind: str, resolver: _Resolver, acting_user: User | None) -> dict[str, Any]:
     """Base values and the kind's own, with state codes and exercise keys resolved."""
-    from comity.engagements.kinds import KIND_MODELS
-
     model = KIND_MODELS[kind]
-    values = {k: v for k, v in _fields(row, resolver).items() if k in BASE_FIELDS}
-    values["kind"] = kind
+    values = {**_fields(row, resolver), "kind": kind}
+    if kind == EngagementKind.EXERCISE:
+        values.update({name: getattr(row, name) for name in EXERCISE_ONLY})
     for name, value in row.extra.items():
         related = getattr(model._meta.get_field(name), "related_model", None)
         if related is State:
@@ -257,15 +206,19 @@ def _kind_values(row: ExerciseRow, kind: str, resolver: _Resolver, acting_user: 
 
 
 def engagements_import(*, acting_user: User | None, kind: str, parsed: ParsedFile) -> ImportReport:
-    """Import checked rows of any kind (exercises keep their own path), like ``exercises_import``."""
-    from comity.engagements.kinds import KIND_MODELS
+    """Import checked rows of one kind: create new keys, update changed ones, report rejects.
 
-    if kind == EngagementKind.EXERCISE:
-        return exercises_import(acting_user=acting_user, parsed=parsed)
+    New keys go in bulk (one transaction); existing keys are compared and updated one by one.
+    ``acting_user`` None is the system (loading shipped data); a user may only assign labels they
+    can see and may only update records they can see.
+    """
     model = KIND_MODELS[kind]
     report = ImportReport(rejects=list(parsed.rejects))
     resolver = _Resolver(acting_user)
-    existing = set(Engagement.objects.filter(key__in=[r.key for r in parsed.rows]).values_list("key", flat=True))
+    keys = [row.key for row in parsed.rows]
+    existing: set[str] = set()
+    for start in range(0, len(keys), 5000):  # stay under SQLite's limit on query parameters
+        existing.update(Engagement.objects.filter(key__in=keys[start : start + 5000]).values_list("key", flat=True))
     new: list[NewRecord] = []
     for row in parsed.rows:
         try:
@@ -290,6 +243,11 @@ def engagements_import(*, acting_user: User | None, kind: str, parsed: ParsedFil
         bulk_create_engagements(model=model, records=new, acting_user=acting_user)
     report.imported += len(new)
     return report
+
+
+def exercises_import(*, acting_user: User | None, parsed: ParsedFile) -> ImportReport:
+    """``engagements_import`` of exercises (the shipped data, the demo and the benchmark use it)."""
+    return engagements_import(acting_user=acting_user, kind=EngagementKind.EXERCISE, parsed=parsed)
 
 
 @transaction.atomic
