@@ -85,6 +85,16 @@ def labels_visible_to(subject: Subject) -> QuerySet[ConfidentialityLabel]:
     )
 
 
+def visible_label_ids(user: User | AnonymousUser) -> list[int]:
+    """The ids of the labels a user may see now (labels are few: they are stored once per content)."""
+    return list(labels_visible_to(subject_for(user)).values_list("pk", flat=True))
+
+
+def may_see_label(user: User | AnonymousUser, label: ConfidentialityLabel) -> bool:
+    """Whether a user may see ``label``; nobody may give a record a label they could not read."""
+    return labels_visible_to(subject_for(user)).filter(pk=label.pk).exists()
+
+
 def access_or_404(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: Any) -> M:
     """Fetch one labelled record the user may see; missing and forbidden both answer 404.
 

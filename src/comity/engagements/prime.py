@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from comity.core.audit import audit_create, audit_update, snapshot
-from comity.core.selectors import labels_visible_to, subject_for
+from comity.core.selectors import may_see_label
 from comity.engagements.choices import ActivityRole, EngagementKind, ParticipantRole, Status, Workflow
 from comity.engagements.models import (
     ActivityAssignment,
@@ -79,8 +79,7 @@ def activity_propose(
     location: str = "",
 ) -> ProgrammeActivity:
     """Propose an activity from the menu for a partner's programme."""
-    visible = labels_visible_to(subject_for(acting_user))
-    if not visible.filter(pk=label.pk).exists():
+    if not may_see_label(acting_user, label):
         raise WorkflowError("you may not give an activity a label above what you may see")
     if start_date and end_date and end_date < start_date:
         raise WorkflowError("the activity ends before it starts")

@@ -14,7 +14,7 @@ from django.db import transaction
 from comity.core.audit import audit_create, audit_entry, audit_update, snapshot
 from comity.core.labels import LabelError, label_from_marking
 from comity.core.models.audit import AuditAction
-from comity.core.selectors import labels_visible_to, subject_for
+from comity.core.selectors import may_see_label, visible_label_ids
 from comity.engagements.bulk import NewRecord, bulk_create_engagements
 from comity.engagements.choices import EngagementKind, ObjectiveLevel, ParticipantRole
 from comity.engagements.importing import ExerciseRow, ParsedFile, Reject
@@ -55,11 +55,7 @@ class _Resolver:
         objectives = Objective.objects.all() if acting_user is None else Objective.objects.visible_to(acting_user)
         self.objectives = {o.code: o for o in objectives}
         self.labels: dict[str, ConfidentialityLabel] = {}
-        self.visible_labels = (
-            None
-            if acting_user is None
-            else set(labels_visible_to(subject_for(acting_user)).values_list("pk", flat=True))
-        )
+        self.visible_labels = None if acting_user is None else set(visible_label_ids(acting_user))
 
     def state(self, code: str, column: str) -> State:
         if code not in self.states:
@@ -298,8 +294,7 @@ def engagement_create(
     objectives: list[Objective],
 ) -> Engagement:
     """Record a new engagement of any kind, with participants (state, role, personnel)."""
-    visible = set(labels_visible_to(subject_for(acting_user)).values_list("pk", flat=True))
-    if values["label"].pk not in visible:
+    if not may_see_label(acting_user, values["label"]):
         raise LookupError("you may not give a record a label above what you may see")
     if Engagement.objects.filter(key=key).exists():
         raise LookupError(f"key {key!r} is already used by another record")

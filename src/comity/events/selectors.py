@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 
 def visible_label_ids(user: User | AnonymousUser | None) -> list[int]:
     """Label ids the user may see; ``None`` is the system (the CLI without ``--as``): every label."""
+    from comity.core import selectors
     from comity.core.models import ConfidentialityLabel
-    from comity.core.selectors import labels_visible_to, subject_for
 
-    labels = ConfidentialityLabel.objects.all() if user is None else labels_visible_to(subject_for(user))
-    return sorted(labels.values_list("pk", flat=True))
+    if user is None:
+        return sorted(ConfidentialityLabel.objects.values_list("pk", flat=True))
+    return sorted(selectors.visible_label_ids(user))
 
 
 def group_codes() -> set[str]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from comity.core.selectors import labels_visible_to, subject_for
+from comity.core.selectors import may_see_label
 from comity.engagements.choices import EngagementKind, ParticipantRole, Status
 from comity.engagements.models import Engagement, EngagementParticipant, Objective
 from comity.engagements.services import engagement_create
@@ -147,7 +147,7 @@ def rotation_plan_save(
         raise PlanSaveError("There is no solved plan to save.")
     if check_rotations(problem, output):
         raise PlanSaveError("The plan breaks the rotation rules, so it is not saved.")
-    if not labels_visible_to(subject_for(acting_user)).filter(pk=label.pk).exists():
+    if not may_see_label(acting_user, label):
         raise PlanSaveError("You may not give a record a label above what you may see.")
     bases = {b["id"]: b for b in problem["bases"]}
     codes = {a["nation"] for a in output["assignments"]} | {b["host"] for b in bases.values()}
