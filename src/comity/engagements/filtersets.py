@@ -7,6 +7,7 @@ from django_filters import rest_framework as filters
 
 from comity.engagements.choices import EngagementKind, Status
 from comity.engagements.models import Engagement
+from comity.engagements.selectors import in_year, with_nation
 
 
 class EngagementFilter(filters.FilterSet):
@@ -24,13 +25,10 @@ class EngagementFilter(filters.FilterSet):
         fields = ["nation", "kind", "status", "objective", "year", "start", "end"]
 
     def by_nation(self, queryset: QuerySet[Engagement], name: str, value: str) -> QuerySet[Engagement]:
-        code = value.upper()
-        return queryset.filter(Q(participants__state__iso3=code) | Q(lead_state__iso3=code)).distinct()
+        return with_nation(queryset, value)
 
     def by_year(self, queryset: QuerySet[Engagement], name: str, value: int) -> QuerySet[Engagement]:
-        return queryset.filter(start_date__year__lte=value).filter(
-            Q(end_date__year__gte=value) | Q(end_date__isnull=True, start_date__year=value)
-        )
+        return in_year(queryset, value)
 
     def search(self, queryset: QuerySet[Engagement], name: str, value: str) -> QuerySet[Engagement]:
         return queryset.filter(Q(title__icontains=value) | Q(key__icontains=value) | Q(location__icontains=value))

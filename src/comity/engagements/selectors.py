@@ -39,31 +39,29 @@ def engagements_visible(user: User | AnonymousUser) -> QuerySet[Engagement]:
     )
 
 
+def with_nation(queryset: QuerySet[Engagement], nation: str) -> QuerySet[Engagement]:
+    """Engagements a nation (ISO alpha-3) took part in or led."""
+    code = nation.upper()
+    return queryset.filter(Q(participants__state__iso3=code) | Q(lead_state__iso3=code)).distinct()
+
+
+def in_year(queryset: QuerySet[Engagement], year: int) -> QuerySet[Engagement]:
+    """Engagements running at some time in ``year``."""
+    return queryset.filter(start_date__year__lte=year).filter(
+        Q(end_date__year__gte=year) | Q(end_date__isnull=True, start_date__year=year)
+    )
+
+
 def filter_engagements(
-    queryset: QuerySet[Engagement],
-    *,
-    nation: str = "",
-    kind: str = "",
-    objective: str = "",
-    year: int | None = None,
-    start: date | None = None,
-    end: date | None = None,
+    queryset: QuerySet[Engagement], *, nation: str = "", kind: str = "", year: int | None = None
 ) -> QuerySet[Engagement]:
-    """The calendar's filters: a participating nation, a kind, an objective, a period."""
+    """The calendar's filters outside a request: a participating nation, a kind, a year."""
     if nation:
-        queryset = queryset.filter(Q(participants__state__iso3=nation.upper()) | Q(lead_state__iso3=nation.upper()))
+        queryset = with_nation(queryset, nation)
     if kind:
         queryset = queryset.filter(kind=kind)
-    if objective:
-        queryset = queryset.filter(objectives__code=objective)
     if year:
-        queryset = queryset.filter(start_date__year__lte=year).filter(
-            Q(end_date__year__gte=year) | Q(end_date__isnull=True, start_date__year=year)
-        )
-    if start:
-        queryset = queryset.filter(Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start))
-    if end:
-        queryset = queryset.filter(start_date__lte=end)
+        queryset = in_year(queryset, year)
     return queryset.distinct()
 
 
