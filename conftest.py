@@ -65,17 +65,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Load the security policies, the real registry and the shipped engagements once per test database."""
+    with django_db_blocker.unblock():
+        _load_reference_data()
+    yield
+    with django_db_blocker.unblock():
+        _end_stray_postgres_sessions()
+
+
+def _load_reference_data() -> None:
+    """What ``comity setup`` loads: the security policies, the registry, the shipped engagements."""
     from comity.core.services import policies_load
     from comity.engagements.loading import engagements_load
     from comity.registry.services import registry_load
 
-    with django_db_blocker.unblock():
-        policies_load(acting_user=None)
-        registry_load(acting_user=None)
-        engagements_load()
-    yield
-    with django_db_blocker.unblock():
-        _end_stray_postgres_sessions()
+    policies_load(acting_user=None)
+    registry_load(acting_user=None)
+    engagements_load()
 
 
 def _end_stray_postgres_sessions() -> None:
@@ -97,13 +102,7 @@ def _end_stray_postgres_sessions() -> None:
 @pytest.fixture
 def reference_data(transactional_db: None) -> None:
     """For transactional tests (live server), whose database is emptied after each test."""
-    from comity.core.services import policies_load
-    from comity.engagements.loading import engagements_load
-    from comity.registry.services import registry_load
-
-    policies_load(acting_user=None)
-    registry_load(acting_user=None)
-    engagements_load()
+    _load_reference_data()
 
 
 @pytest.fixture

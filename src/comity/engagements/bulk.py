@@ -34,8 +34,8 @@ class NewRecord:
     objectives: list[Objective]
 
 
-def _split(model: type[Engagement], values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    own = set(kind_fields(model))
+def _split(values: dict[str, Any], own: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A record's values as (base table, the kind's own table)."""
     return {k: v for k, v in values.items() if k not in own}, {k: v for k, v in values.items() if k in own}
 
 
@@ -77,7 +77,8 @@ def bulk_create_engagements(
     """Create ``records`` (all new keys) of one kind; returns the saved instances."""
     if not records:
         return []
-    split = [_split(model, r.values) for r in records]
+    own = set(kind_fields(model))
+    split = [_split(r.values, own) for r in records]
     bases = Engagement.objects.bulk_create(
         [Engagement(key=r.key, **base) for r, (base, _) in zip(records, split, strict=True)], batch_size=BATCH
     )

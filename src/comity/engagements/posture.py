@@ -44,7 +44,6 @@ def _status(start: date | None, end: date | None, today: date) -> str:
 
 class _Context:
     def __init__(self) -> None:
-        self.states = {s.iso3: s.pk for s in State.objects.all()}
         self.state_rows = {s.iso3: s for s in State.objects.all()}
         self.nato = Organisation.objects.get(code="NATO")
         self.label = public_label()
@@ -55,9 +54,9 @@ class _Context:
         result = set()
         for role, values in codes.items():
             for code in values:
-                if code not in self.states:
+                if code not in self.state_rows:
                     raise RowError(f"{code} is not a state in the registry")
-                result.add((self.states[code], role))
+                result.add((self.state_rows[code].pk, role))
         return result
 
     def save(self, key: str, values: dict[str, Any], participants: set[tuple[int, str]], report: ImportReport) -> None:
