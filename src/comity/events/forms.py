@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 
-from comity.events import analytics
+from comity.events import analytics, selectors
 from comity.events.selectors import group_codes
 
 FREQ_CHOICES = [(freq, freq) for freq in analytics.FREQUENCIES]
@@ -144,6 +144,22 @@ class AlertsForm(_RangeForm):
             min_std=data.get("min_std"),
             min_conflict=data["min_conflict"] if data.get("min_conflict") is not None else 3,
         )
+
+    def alerts(self, user: Any) -> tuple[str, analytics.AlertRule, list[dict[str, Any]]]:
+        """Run the checked query for ``user``: (frequency, rule, alerts). ``ValueError`` on a bad rule."""
+        rule = self.rule()
+        data = self.cleaned_data
+        freq = data.get("freq") or "month"
+        table = selectors.tension_alerts(
+            user,
+            freq,
+            data["dyad"] or None,
+            rule,
+            limit=data.get("limit") or 20,
+            start=data["from"],
+            end=data["to"],
+        )
+        return freq, rule, table.to_pylist()
 
 
 class TensionForm(forms.Form):

@@ -99,21 +99,10 @@ def alerts(request: HttpRequest) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            rule = form.rule()
+            freq, rule, alerts = form.alerts(request.user)
         except ValueError as exc:
             form.add_error(None, str(exc))
         else:
-            data = form.cleaned_data
-            freq = data.get("freq") or "month"
-            table = selectors.tension_alerts(
-                request.user,
-                freq,
-                data["dyad"] or None,
-                rule,
-                limit=data.get("limit") or 20,
-                start=data["from"],
-                end=data["to"],
-            )
-            context.update(freq=freq, rule=rule, alerts=table.to_pylist())
+            context.update(freq=freq, rule=rule, alerts=alerts)
             status = 200
     return render(request, "events/alerts.html", context, status=status)

@@ -143,21 +143,10 @@ class AlertsView(APIView):
         if not form.is_valid():
             raise ValidationError(forms.error_messages(form))
         try:
-            rule = form.rule()
+            freq, rule, alerts = form.alerts(request.user)
         except ValueError as exc:
             raise ValidationError({"non_field_errors": [str(exc)]}) from exc
-        data = form.cleaned_data
-        freq = data.get("freq") or "month"
-        table = selectors.tension_alerts(
-            request.user,
-            freq,
-            data["dyad"] or None,
-            rule,
-            limit=data.get("limit") or 20,
-            start=data["from"],
-            end=data["to"],
-        )
-        return Response({"freq": freq, "metric": rule.metric, "window": rule.window, "alerts": table.to_pylist()})
+        return Response({"freq": freq, "metric": rule.metric, "window": rule.window, "alerts": alerts})
 
 
 class TensionView(APIView):
