@@ -16,15 +16,15 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from comity.events import statements
 from comity.events.schema import MATERIAL_CONFLICT, MATERIAL_COOP, VERBAL_CONFLICT, VERBAL_COOP
-
-#: The event columns the analytics read.
-ANALYTIC_COLUMNS = ("date", "source_country", "target_country", "quad_class", "goldstein", "is_root", "label_id")
 
 #: Period lengths and their ibis truncation units.
 FREQUENCIES = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
@@ -82,26 +82,27 @@ def _check_freq(freq: str) -> None:
 def _visible(
     events: ir.Table,
     visible_label_ids: Sequence[int],
-    start: date | None,
-    end: date | None,
+    start: date | ir.DateScalar | None,
+    end: date | ir.DateScalar | None,
     root_only: bool,
-    columns: Sequence[str] = ANALYTIC_COLUMNS,
+    columns: Sequence[str] | None = None,
 ) -> ir.Table:
     """Apply the caller's label visibility, the date range (inclusive) and the root-event filter.
 
-    Only the columns analytics use are kept: a narrow expression compiles faster, which is most
-    of ibis' cost on small stores.
+    The filters go into one ``filter`` call: every extra layer of the expression costs ibis
+    compile time. ``columns`` narrows the table where a caller only needs those.
     """
-    events = events.select(*columns)
-    events = events.filter(events.label_id.isin(list(visible_label_ids) or [-1]))
+    if columns is not None:
+        events = events.select(*columns)
+    predicates = [events.label_id.isin(list(visible_label_ids) or [-1])]
     if start is not None:
-        events = events.filter(events.date >= start)
+        predicates.append(events.date >= start)
     if end is not None:
-        events = events.filter(events.date <= end)
+        predicates.append(events.date <= end)
     if root_only:
         # Only GDELT says which event is the root of its sentence; other formats count as root.
-        events = events.filter(events.is_root.fill_null(True))
-    return events
+        predicates.append(events.is_root.fill_null(True))
+    return events.filter(*predicates)
 
 
 def _groups(membership: ir.Table, groups: Collection[str] | None) -> Collection[str]:
@@ -111,10 +112,10 @@ def _groups(membership: ir.Table, groups: Collection[str] | None) -> Collection[
     return set(membership.select("group").distinct().to_pyarrow()["group"].to_pylist())
 
 
-def _party(events: ir.Table, membership: ir.Table, groups: Collection[str], code: str, side: str) -> ir.Table:
+def _party(events: ir.Table, membership: ir.Table, code: str | ir.StringScalar, side: str, is_group: bool) -> ir.Table:
     """Keep events whose ``side`` country is ``code``, or a member of group ``code`` on the event's date."""
     country = events[f"{side}_country"]
-    if code not in groups:
+    if not is_group:
         return events.filter(country == code)
     spells = membership.filter(membership.group == code)
     return events.semi_join(
@@ -127,26 +128,38 @@ def _party(events: ir.Table, membership: ir.Table, groups: Collection[str], code
     )
 
 
+def _parties(
+    events: ir.Table,
+    membership: ir.Table,
+    source: str | ir.StringScalar,
+    target: str | ir.StringScalar,
+    source_is_group: bool,
+    target_is_group: bool,
+) -> ir.Table:
+    """Events from ``source`` to ``target`` (directed); nation sides filter before any membership join."""
+    sides = [(source, "source", source_is_group), (target, "target", target_is_group)]
+    for code, side, is_group in sorted(sides, key=lambda s: s[2]):
+        events = _party(events, membership, code, side, is_group)
+    return events
+
+
 def dyad_events(
     events: ir.Table, membership: ir.Table, source: str, target: str, groups: Collection[str] | None = None
 ) -> ir.Table:
     """Events from ``source`` to ``target`` (directed), labelled with the two party codes."""
     groups = _groups(membership, groups)
-    # Nation sides are plain equality filters: apply them before any membership join.
-    sides = sorted([(source, "source"), (target, "target")], key=lambda side: side[0] in groups)
-    for code, side in sides:
-        events = _party(events, membership, groups, code, side)
-    return events.mutate(source=ibis.literal(source), target=ibis.literal(target))
+    chosen = _parties(events, membership, source, target, source in groups, target in groups)
+    return chosen.mutate(source=ibis.literal(source), target=ibis.literal(target))
 
 
-def _aggregate(dyads: ir.Table, freq: str) -> ir.Table:
-    """Per (source, target, period start): counts, Goldstein sum and mean, QuadClass counts."""
-    dyads = dyads.mutate(period_start=dyads.date.truncate(FREQUENCIES[freq]))
+def _aggregate(dyads: ir.Table, freq: str, by: Sequence[str] = ("source", "target")) -> ir.Table:
+    """Per ``by`` and period start: counts, Goldstein sum and mean, QuadClass counts."""
 
     def quad(value: int) -> ir.IntegerScalar:
         return dyads.count(where=dyads.quad_class == value)
 
-    return dyads.group_by("source", "target", "period_start").aggregate(
+    return dyads.aggregate(
+        by=[*by, dyads.date.truncate(FREQUENCIES[freq]).name("period_start")],
         events=dyads.count(),
         goldstein_sum=dyads.goldstein.sum(),
         goldstein_mean=dyads.goldstein.mean(),
@@ -159,6 +172,45 @@ def _aggregate(dyads: ir.Table, freq: str) -> ir.Table:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+@dataclass(frozen=True)
+class _SeriesQuery:
+    """A series expression of one shape and the parameters its calls bind (see ``statements``)."""
+
+    expr: ir.Table
+    source: ir.StringScalar
+    target: ir.StringScalar
+    start: ir.DateScalar | None
+    end: ir.DateScalar | None
+
+
+@lru_cache(maxsize=256)
+def _series_query(
+    events: ops.Relation,
+    membership: ops.Relation,
+    connection: int,
+    *,
+    freq: str,
+    visible_label_ids: tuple[int, ...],
+    source_is_group: bool,
+    target_is_group: bool,
+    has_start: bool,
+    has_end: bool,
+    root_only: bool,
+) -> _SeriesQuery:
+    """The series expression for one shape, built once so that its compiled statement is reused.
+
+    ``connection`` is the id of the engine connection: ibis deems in-memory DuckDB connections
+    equal, so equal tables of two connections (two threads) must not share an expression.
+    """
+    source, target = ibis.param("string"), ibis.param("string")
+    start = ibis.param("date") if has_start else None
+    end = ibis.param("date") if has_end else None
+    visible = _visible(events.to_expr(), visible_label_ids, start, end, root_only)
+    chosen = _parties(visible, membership.to_expr(), source, target, source_is_group, target_is_group)
+    expr = _aggregate(chosen, freq, by=()).order_by("period_start")
+    return _SeriesQuery(expr, source, target, start, end)
 
 
 def dyad_series(
@@ -181,13 +233,31 @@ def dyad_series(
     ``groups`` names the group codes when the caller knows them (saves a query).
     """
     _check_freq(freq)
-    visible = _visible(events, visible_label_ids, start, end, root_only)
-    chosen = dyad_events(visible, membership, source, target, groups)
-    result = _aggregate(chosen, freq).order_by("period_start").to_pyarrow().to_pylist()
+    groups = _groups(membership, groups)
+    query = _series_query(
+        events.op(),
+        membership.op(),
+        id(ibis.get_backend(events)),
+        freq=freq,
+        visible_label_ids=tuple(sorted(set(visible_label_ids))),
+        source_is_group=source in groups,
+        target_is_group=target in groups,
+        has_start=start is not None,
+        has_end=end is not None,
+        root_only=root_only,
+    )
+    values: dict[ir.Scalar, object] = {query.source: source, query.target: target}
+    if query.start is not None:
+        values[query.start] = start
+    if query.end is not None:
+        values[query.end] = end
+    result = statements.to_pyarrow(query.expr, values).to_pylist()
     rows = [
         {
             **row,
             "period": format_period(row["period_start"], freq),
+            "source": source,
+            "target": target,
             "goldstein_sum": _rounded(row["goldstein_sum"]),
             "goldstein_mean": _rounded(row["goldstein_mean"]),
         }
@@ -425,8 +495,7 @@ def country_tension(
     """
     if by not in ("actor", "location"):
         raise ValueError(f"unknown tension basis {by!r} (actor or location)")
-    columns = (*ANALYTIC_COLUMNS, "action_country")
-    visible = _visible(events, visible_label_ids, start, end, root_only=False, columns=columns)
+    visible = _visible(events, visible_label_ids, start, end, root_only=False)
     keep = ("quad_class", "goldstein")
     if by == "location":
         sides = visible.select(*keep, country=visible.action_country)

@@ -2,11 +2,13 @@
 
 Spark is optional (``comity[spark]``) and slow to start, so it is imported only when asked for;
 one local session per process is reused.
+DuckDB runs in process, in memory: one connection per thread.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from functools import cache
 from typing import Any
 
@@ -30,10 +32,16 @@ def spark_session() -> Any:
     )
 
 
+_local = threading.local()
+
+
 def connect(engine: str = "duckdb") -> BaseBackend:
-    """An ibis connection to ``engine``."""
+    """An ibis connection to ``engine``: for DuckDB one in-memory connection per thread, kept
+    (DuckDB connections are not shared between threads; keeping one keeps its compiled statements)."""
     if engine == "duckdb":
-        return ibis.duckdb.connect()
+        if getattr(_local, "duckdb", None) is None:
+            _local.duckdb = ibis.duckdb.connect()
+        return _local.duckdb
     if engine == "spark":
         return ibis.pyspark.connect(spark_session())
     raise ValueError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")

@@ -5,6 +5,7 @@ handed to the pure analytics in ``comity.events.analytics``.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,17 +46,27 @@ def membership_table() -> ir.Table:
 
     A participation without a start date counts from its framework's establishment where that
     is known, and from always otherwise (the registry's own rule in ``participations_on``).
+    The same rows give the same table, so that queries over it keep their compiled statements.
     """
     from comity.registry.models import Membership, Participation
 
     rows = [
-        {"group": m.organisation.code, "iso3": m.state.iso3, "start": m.joined, "end": m.left}
+        (m.organisation.code, m.state.iso3, m.joined, m.left)
         for m in Membership.objects.select_related("organisation", "state")
     ] + [
-        {"group": p.framework.code, "iso3": p.state.iso3, "start": p.start or p.framework.established, "end": p.end}
+        (p.framework.code, p.state.iso3, p.start or p.framework.established, p.end)
         for p in Participation.objects.select_related("framework", "state")
     ]
-    return ibis.memtable(pa.Table.from_pylist(rows, schema=analytics.MEMBERSHIP_SCHEMA))
+    return _membership_memtable(tuple(rows))
+
+
+@lru_cache(maxsize=4)
+def _membership_memtable(rows: tuple[tuple[str, str, date | None, date | None], ...]) -> ir.Table:
+    schema = analytics.MEMBERSHIP_SCHEMA
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    return ibis.memtable(
+        pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
+    )
 
 
 def dyad_series(

@@ -14,6 +14,7 @@ An ingest writes everything under its staging folder and only moves finished Par
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import uuid
@@ -108,12 +109,16 @@ def commit(root: Path, staged: Path) -> tuple[int, int]:
 
 
 def events_table(con: BaseBackend, root: Path) -> ir.Table:
-    """The stored events as a table of ``con`` (DuckDB or Spark); empty when nothing is stored."""
+    """The stored events as a table of ``con`` (DuckDB or Spark); empty when nothing is stored.
+
+    On DuckDB the view has one name per store, so that a connection kept for a thread reads the
+    same table every time (and its compiled statements, see ``statements``, are reused).
+    """
     if not has_events(root):
         return ibis.memtable(empty_events())
     if con.name == "duckdb":
         pattern = str(store_dir(root) / "year=*" / "month=*" / "*.parquet")
-        table = con.read_parquet(pattern, hive_partitioning=False)
-    else:
-        table = con.read_parquet(str(store_dir(root)))
-    return table.select(*[f.name for f in EVENT_SCHEMA])
+        name = "comity_events_" + hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        return con.read_parquet(pattern, table_name=name, hive_partitioning=False)
+    # Spark adds the partition columns (year, month) to the stored ones.
+    return con.read_parquet(str(store_dir(root))).select(*[f.name for f in EVENT_SCHEMA])
