@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import ibis
 import ibis.expr.operations as ops
@@ -32,12 +33,18 @@ from ibis.backends.sql.compilers.duckdb import DuckDBCompiler
 MAX_STATEMENTS = 256
 
 
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    schema: pa.Schema
+
+
 #: Marks the string literals that stand for parameters while compiling (NUL: never in a code).
 _MARK = "\x00comity-param:"
 
 #: id(connection) -> {expression: compiled statement}. Keyed by identity: ibis deems every
 #: in-memory DuckDB connection equal, though each is a database of its own.
-_STATEMENTS: dict[int, dict[ops.Node, str]] = {}
+_STATEMENTS: dict[int, dict[ops.Node, _Statement]] = {}
 
 
 def placeholder(counter: int) -> str:
@@ -65,7 +72,7 @@ def _with_placeholders(expr: ir.Table) -> str:
     return tree.transform(unmark).sql(dialect="duckdb")
 
 
-def _statements_of(backend: BaseBackend) -> dict[ops.Node, str]:
+def _statements_of(backend: BaseBackend) -> dict[ops.Node, _Statement]:
     key = id(backend)
     if key not in _STATEMENTS:
         _STATEMENTS[key] = {}
@@ -73,21 +80,24 @@ def _statements_of(backend: BaseBackend) -> dict[ops.Node, str]:
     return _STATEMENTS[key]
 
 
-def to_pyarrow(expr: ir.Table, values: Mapping[ir.Scalar, object] | None = None) -> pa.Table:
-    """The rows of ``expr`` with ``values`` bound to its parameters."""
+def to_pyarrow(
+    expr: ir.Table, values: Mapping[ir.Scalar, object] | None = None, backend: BaseBackend | None = None
+) -> pa.Table:
+    """The rows of ``expr`` with ``values`` bound to its parameters (``backend``: the engine
+    connection of ``expr`` when the caller knows it; finding it walks the expression)."""
     values = values or {}
-    backend = ibis.get_backend(expr)
+    backend = backend or ibis.get_backend(expr)
     if backend.name != "duckdb":
         return expr.to_pyarrow(params=values)
     statements = _statements_of(backend)
-    sql = statements.get(expr.op())
-    if sql is None:
+    statement = statements.get(expr.op())
+    if statement is None:
         result = expr.to_pyarrow(params=values)
         if len(statements) >= MAX_STATEMENTS:
             for old in list(statements)[: MAX_STATEMENTS // 2]:
                 del statements[old]
-        statements[expr.op()] = _with_placeholders(expr)
+        statements[expr.op()] = _Statement(_with_placeholders(expr), expr.schema().to_pyarrow())
         return result
     bound = {placeholder(param.op().counter): value for param, value in values.items()}
-    table = backend.con.sql(sql, params=bound).to_arrow_table()  # type: ignore[attr-defined]
-    return table.cast(expr.schema().to_pyarrow())
+    table = backend.con.sql(statement.sql, params=bound).to_arrow_table()  # type: ignore[attr-defined]
+    return table if table.schema == statement.schema else table.cast(statement.schema)
