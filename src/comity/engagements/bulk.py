@@ -1,29 +1,31 @@
 """Creating many engagements of one kind at once: the fast path of imports.
 
-Django's ``bulk_create`` refuses models with multi-table inheritance, so the base rows go through
-``bulk_create`` (which returns their keys on PostgreSQL and SQLite 3.35+), and the kind's own
-rows through one parameterised ``executemany`` on its child table. Participants, objective links
-and change-log rows follow as bulk inserts, all in the caller's transaction.
+Each table is written in one pass, in the caller's transaction: the base rows, the kind's own rows
+(Django's ``bulk_create`` refuses models with multi-table inheritance), participants, objective
+links and one change-log row per record. Everything after the base rows goes through
+``core.bulk.insert_rows`` (COPY on PostgreSQL, ``executemany`` on SQLite; its docstring says why).
+The base rows' ids are needed by every other table: on PostgreSQL they are drawn from the
+sequence first and the base rows copied with them; on SQLite ``bulk_create`` inserts the base
+rows and returns their ids.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.utils import timezone
 
-from comity.core.audit import audit_entry, snapshot
-from comity.core.models import AuditEntry
-from comity.core.models.audit import AuditAction
+from comity.core.audit import audit_create_many
+from comity.core.bulk import BATCH, insert_rows, reserve_ids, uses_copy
 from comity.engagements.kinds import kind_fields
 from comity.engagements.models import Engagement, EngagementParticipant, Objective
 
 if TYPE_CHECKING:
     from comity.core.models import User
-
-BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -34,41 +36,46 @@ class NewRecord:
     objectives: list[Objective]
 
 
-def _split(values: dict[str, Any], own: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A record's values as (base table, the kind's own table)."""
-    return {k: v for k, v in values.items() if k not in own}, {k: v for k, v in values.items() if k in own}
-
-
-def _raw(own: dict[str, Any], field: Any) -> Any:
-    if field.name not in own and field.attname not in own:
-        return field.get_default()
-    value = own.get(field.name, own.get(field.attname))
-    return value.pk if isinstance(value, models.Model) else value
-
-
-def _insert_children(model: type[Engagement], rows: Sequence[tuple[int, dict[str, Any]]]) -> None:
-    """Insert the kind's own columns for base rows that already exist."""
-    fields = [model._meta.get_field(name) for name in kind_fields(model)]
-    parent = model._meta.get_field("engagement_ptr")
-    columns = [parent.column, *(f.column for f in fields)]
-    quote = connection.ops.quote_name
-    # Identifiers come from model metadata and are quoted; every value is a parameter.
-    table, names, slots = (
-        quote(model._meta.db_table),
-        ", ".join(quote(c) for c in columns),
-        ", ".join(["%s"] * len(columns)),
+def _inserted_bases(records: Sequence[NewRecord], model: type[Engagement]) -> list[tuple[int, datetime, datetime]]:
+    """Each record's id and its ``created`` and ``updated`` times, inserting the base rows on SQLite."""
+    if uses_copy():
+        now = timezone.now()
+        return [(pk, now, now) for pk in reserve_ids(Engagement, len(records))]
+    own = set(kind_fields(model))
+    saved = Engagement.objects.bulk_create(
+        [Engagement(key=r.key, **{k: v for k, v in r.values.items() if k not in own}) for r in records],
+        batch_size=BATCH,
     )
-    sql = f"INSERT INTO {table} ({names}) VALUES ({slots})"  # noqa: S608
-    params = [[pk, *(f.get_db_prep_save(_raw(own, f), connection) for f in fields)] for pk, own in rows]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), BATCH):
-            cursor.executemany(sql, params[start : start + BATCH])
+    return [(e.pk, e.created, e.updated) for e in saved]
 
 
-def _instance(model: type[Engagement], pk: int, record: NewRecord) -> Engagement:
-    """An in-memory copy of a row just inserted, for its change-log snapshot."""
-    links = {"id": pk} if model is Engagement else {"id": pk, "engagement_ptr_id": pk}
-    return model(key=record.key, **links, **record.values)
+def _instance(model: type[Engagement], record: NewRecord, pk: int, created: datetime, updated: datetime) -> Engagement:
+    """The saved record in memory, built the way Django builds one read from the database."""
+    fixed = {"id": pk, "engagement_ptr_id": pk, "key": record.key, "created": created, "updated": updated}
+    values = record.values
+    args = []
+    for field in model._meta.concrete_fields:
+        if field.attname in fixed:
+            value = fixed[field.attname]
+        elif field.name in values:
+            value = values[field.name]
+            value = value.pk if isinstance(value, models.Model) else value
+        else:
+            value = values.get(field.attname, field.get_default())
+        args.append(value)
+    return model(*args)
+
+
+def _insert_table(table: type[Engagement], saved: Sequence[Engagement]) -> None:
+    """Write ``table``'s own columns (the base's or the kind's) of records built in memory."""
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = table._meta.local_concrete_fields
+    prepare = [(field.attname, field.get_db_prep_save) for field in fields]
+    insert_rows(
+        table,
+        [field.name for field in fields],
+        ([prep(getattr(instance, attname), db) for attname, prep in prepare] for instance in saved),
+    )
 
 
 def bulk_create_engagements(
@@ -77,38 +84,31 @@ def bulk_create_engagements(
     """Create ``records`` (all new keys) of one kind; returns the saved instances."""
     if not records:
         return []
-    own = set(kind_fields(model))
-    split = [_split(r.values, own) for r in records]
-    bases = Engagement.objects.bulk_create(
-        [Engagement(key=r.key, **base) for r, (base, _) in zip(records, split, strict=True)], batch_size=BATCH
-    )
+    saved = [
+        _instance(model, record, *inserted)
+        for record, inserted in zip(records, _inserted_bases(records, model), strict=True)
+    ]
+    if uses_copy():
+        _insert_table(Engagement, saved)
     if model is not Engagement:
-        _insert_children(model, [(b.pk, own) for b, (_, own) in zip(bases, split, strict=True)])
-    EngagementParticipant.objects.bulk_create(
+        _insert_table(model, saved)
+    insert_rows(
+        EngagementParticipant,
+        ["engagement", "state", "role"],
         (
-            EngagementParticipant(engagement_id=base.pk, state_id=state, role=role)
-            for base, record in zip(bases, records, strict=True)
-            for state, role in record.participants
+            (instance.pk, state, role)
+            for instance, record in zip(saved, records, strict=True)
+            for state, role in sorted(record.participants)
         ),
-        batch_size=BATCH,
     )
-    through = Engagement.objectives.through
-    through.objects.bulk_create(
+    insert_rows(
+        Engagement.objectives.through,
+        ["engagement", "objective"],
         (
-            through(engagement_id=base.pk, objective_id=objective.pk)
-            for base, record in zip(bases, records, strict=True)
+            (instance.pk, objective.pk)
+            for instance, record in zip(saved, records, strict=True)
             for objective in record.objectives
         ),
-        batch_size=BATCH,
     )
-    saved = [_instance(model, base.pk, record) for base, record in zip(bases, records, strict=True)]
-    for instance, base in zip(saved, bases, strict=True):
-        instance.created, instance.updated = base.created, base.updated
-    AuditEntry.objects.bulk_create(
-        (
-            audit_entry(acting_user=acting_user, action=AuditAction.CREATE, instance=i, before=None, after=snapshot(i))
-            for i in saved
-        ),
-        batch_size=BATCH,
-    )
+    audit_create_many(saved, acting_user=acting_user)
     return saved

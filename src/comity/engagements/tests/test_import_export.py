@@ -7,17 +7,22 @@ import json
 from datetime import date
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max
 from icalendar import Calendar
 
 from comity.core.models import AuditEntry
 from comity.core.testing.factories import make_user
-from comity.engagements import exporting, selectors
+from comity.engagements import exporting, selectors, services
+from comity.engagements.bulk import NewRecord
 from comity.engagements.importing import ImportFileError, parse_file, parse_text
-from comity.engagements.models import Exercise
+from comity.engagements.loading import ENGAGEMENTS_DIR
+from comity.engagements.models import Engagement, EngagementParticipant, Exercise
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 25)
@@ -85,6 +90,90 @@ def test_a_changed_row_updates_by_natural_key(tmp_path: Path) -> None:
     result = run_import(write(tmp_path, changed))
     assert result["updated"] == 1
     assert Exercise.objects.get(key="imp-a").participants.count() == 4
+
+
+def _written(keys: list[str], after_entry: int) -> dict[str, Any]:
+    """What an import wrote for ``keys``, with the ids and times that differ between runs checked
+    against the records and then set aside."""
+    records = {e.pk: e for e in Exercise.objects.filter(key__in=keys)}
+    stamp = DjangoJSONEncoder().default
+
+    def own(values: dict[str, Any], record: Exercise) -> dict[str, Any]:
+        assert values.pop("id") == values.pop("engagement_ptr_id") == record.pk
+        assert values.pop("created") in (record.created, stamp(record.created))
+        assert values.pop("updated") in (record.updated, stamp(record.updated))
+        return values
+
+    entries = []
+    for entry in AuditEntry.objects.filter(pk__gt=after_entry).select_related("content_type").order_by("pk"):
+        record = records[int(entry.object_id)]
+        entries.append(
+            (
+                record.key,
+                entry.action,
+                entry.content_type.model,
+                entry.object_repr,
+                entry.label_id,
+                entry.user_id,
+                entry.username,
+                entry.before,
+                own(dict(entry.after), record),
+            )
+        )
+    by_key = {e.key: e for e in records.values()}
+    rows = Exercise.objects.filter(key__in=keys).order_by("key").values()
+    return {
+        "records": [own(values, by_key[values["key"]]) for values in rows],
+        "participants": sorted(
+            EngagementParticipant.objects.filter(engagement__key__in=keys).values_list(
+                "engagement__key", "state__iso3", "role", "personnel", "platforms"
+            )
+        ),
+        "objectives": sorted(
+            Engagement.objectives.through.objects.filter(engagement__key__in=keys).values_list(
+                "engagement__key", "objective__code"
+            )
+        ),
+        "entries": entries,
+    }
+
+
+def test_the_bulk_path_writes_what_creating_one_record_at_a_time_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New keys go in bulk (COPY on PostgreSQL, executemany on SQLite); the result, change log
+    included, is the same as the ORM's own create and ``audit_create`` per record, on each database."""
+    importer = make_user("NLD", "RESTRICTED", username="importer")
+    parsed = parse_file(ENGAGEMENTS_DIR / "exercises.csv", TODAY)
+    keys = [row.key for row in parsed.rows]
+
+    def import_anew() -> dict[str, Any]:
+        Engagement.objects.filter(key__in=keys).delete()  # the shipped copy loaded at set-up, or the last run
+        last = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+        report = services.exercises_import(acting_user=importer, parsed=parsed)
+        assert (report.imported, report.rejects) == (len(keys), [])
+        return _written(keys, last)
+
+    in_bulk = import_anew()
+
+    def one_at_a_time(*, model: type[Engagement], records: list[NewRecord], acting_user: Any) -> None:
+        for r in records:
+            services.engagement_upsert(
+                model=model,
+                key=r.key,
+                values=r.values,
+                participants=r.participants,
+                objectives=r.objectives,
+                acting_user=acting_user,
+                report=services.ImportReport(),
+            )
+
+    monkeypatch.setattr(services, "bulk_create_engagements", one_at_a_time)
+    one_by_one = import_anew()
+    assert len(in_bulk["records"]) == len(in_bulk["entries"]) == len(keys) > 50
+    public = in_bulk["records"][0]["label_id"]
+    described = {entry[1:7] for entry in in_bulk["entries"]}
+    assert ("create", "exercise", "Trident Juncture 2018 (TRJE18)", public, importer.pk, "importer") in described
+    assert len(in_bulk["participants"]) > 500 and in_bulk["objectives"]
+    assert in_bulk == one_by_one
 
 
 def test_json_import(tmp_path: Path) -> None:
