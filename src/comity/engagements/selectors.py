@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.engagements import vienna
+from comity.engagements.kinds import kind_fields
 from comity.engagements.models import Engagement, EngagementParticipant, Exercise
 
 if TYPE_CHECKING:
@@ -16,19 +17,28 @@ if TYPE_CHECKING:
 
     from comity.core.models import User
 
+E = TypeVar("E", bound=Engagement)
+
 
 def exercises_visible(user: User | AnonymousUser) -> QuerySet[Exercise]:
     """Exercises the user may see, with what lists and exports need in a fixed number of queries."""
     return with_list_relations(Exercise.objects.visible_to(user))
 
 
-def with_list_relations(queryset: QuerySet[Exercise]) -> QuerySet[Exercise]:
-    """What an exercise list renders, fetched in a fixed number of queries whatever the page size."""
+def with_list_relations(queryset: QuerySet[E]) -> QuerySet[E]:
+    """What an engagement list renders, fetched in a fixed number of queries whatever the page size."""
     return queryset.select_related("lead_state", "lead_organisation", *LABEL_SELECT).prefetch_related(
         *LABEL_PREFETCH,
         "objectives",
         Prefetch("participants", queryset=EngagementParticipant.objects.select_related("state")),
     )
+
+
+def kind_visible(user: User | AnonymousUser, model: type[E]) -> QuerySet[E]:
+    """Engagements of one kind the user may see, with their own links (states, an exercise) joined,
+    so lists and exports of every kind take a fixed number of queries."""
+    own_links = [name for name in kind_fields(model) if model._meta.get_field(name).many_to_one]
+    return with_list_relations(model.objects.visible_to(user)).select_related(*own_links)
 
 
 def engagements_visible(user: User | AnonymousUser) -> QuerySet[Engagement]:

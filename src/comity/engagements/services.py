@@ -1,4 +1,5 @@
-"""Writes of engagements: import (idempotent by natural key), lifecycle transitions, objectives.
+"""Writes of engagements: import (idempotent by natural key), create and change, lifecycle
+transitions, objectives.
 
 Every write runs in a transaction with its change-log rows. An import keeps every valid row and
 reports each rejected one with its line and reason; running the same file again changes nothing.
@@ -14,16 +15,19 @@ from django.db import transaction
 from comity.core.audit import audit_create, audit_entry, audit_update, snapshot
 from comity.core.labels import LabelError, label_from_marking
 from comity.core.models.audit import AuditAction
-from comity.core.selectors import may_see_label, visible_label_ids
+from comity.core.selectors import access_or_404, may_see_label, visible_label_ids
 from comity.engagements.bulk import NewRecord, bulk_create_engagements
 from comity.engagements.choices import EngagementKind, ObjectiveLevel, ParticipantRole
 from comity.engagements.importing import ExerciseRow, ParsedFile, Reject
 from comity.engagements.kinds import KIND_MODELS
-from comity.engagements.lifecycle import check_transition
+from comity.engagements.lifecycle import TransitionError, check_transition
 from comity.engagements.models import Engagement, EngagementParticipant, Exercise, Objective
 from comity.registry.models import Organisation, State
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import date
+
     from comity.core.models import ConfidentialityLabel, User
 
 
@@ -282,6 +286,19 @@ def objectives_seed(*, acting_user: User | None) -> int:
     return created
 
 
+class EngagementChangeError(ValueError):
+    """A change to an engagement that is not allowed; ``field`` names the value at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _check_dates(start: date | None, end: date | None) -> None:
+    if start and end and end < start:
+        raise EngagementChangeError("end_date", f"the record ends ({end}) before it starts ({start})")
+
+
 @transaction.atomic
 def engagement_create(
     *,
@@ -298,6 +315,7 @@ def engagement_create(
         raise LookupError("you may not give a record a label above what you may see")
     if Engagement.objects.filter(key=key).exists():
         raise LookupError(f"key {key!r} is already used by another record")
+    _check_dates(values.get("start_date"), values.get("end_date"))
     record = model.objects.create(key=key, kind=kind, **values)
     record.objectives.set(objectives)
     EngagementParticipant.objects.bulk_create(
@@ -305,4 +323,83 @@ def engagement_create(
         for state, role, personnel in participants
     )
     audit_create(record, acting_user=acting_user)
+    return record
+
+
+#: What identifies a record and so never changes: the natural key and the kind.
+IMMUTABLE_FIELDS = ("key", "kind")
+
+
+def _participant_codes(participants: Iterable[tuple[str, str, int | None]]) -> list[str]:
+    """Participants as the change log shows them: ``ISO3:role`` or ``ISO3:role:personnel``."""
+    return sorted(f"{iso3}:{role}" + ("" if n is None else f":{n}") for iso3, role, n in participants)
+
+
+@transaction.atomic
+def engagement_update(
+    *,
+    acting_user: User,
+    engagement: Engagement,
+    values: dict[str, Any],
+    participants: list[tuple[State, str, int | None]] | None = None,
+    objectives: list[Objective] | None = None,
+) -> Engagement:
+    """Change an engagement of any kind; ``key`` and ``kind`` stay as they are.
+
+    A record the user may not see answers ``Http404``, as reading it does. A new label must be one
+    the user may see (as for ``engagement_create``); a new status must be a move the lifecycle
+    table allows; the record may not end before it starts. Participants (state, role, personnel)
+    and objectives are replaced only when given. One change-log entry holds the fields before and
+    after, with the given links beside them; nothing is written when nothing changed.
+    """
+    model = KIND_MODELS.get(engagement.kind, Engagement)
+    record = access_or_404(model.objects.select_for_update(), acting_user, pk=engagement.pk)
+    changeable = {f.name for f in model._meta.concrete_fields} - {"id", "engagement_ptr", "created", "updated"}
+    unknown = set(values) - changeable
+    if unknown:
+        raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+    for name in IMMUTABLE_FIELDS:
+        if name in values and values[name] != getattr(record, name):
+            raise EngagementChangeError(name, f"the {name} of a record cannot change")
+    label = values.get("label")
+    if label is not None and label.pk != record.label_id and not may_see_label(acting_user, label):
+        raise EngagementChangeError("label", "you may not give a record a label above what you may see")
+    if values.get("status", record.status) != record.status:
+        try:
+            check_transition(record.status, values["status"])
+        except TransitionError as exc:
+            raise EngagementChangeError("status", str(exc)) from exc
+
+    before = snapshot(record)
+    for name, value in values.items():
+        setattr(record, name, value)
+    _check_dates(record.start_date, record.end_date)
+    links_before: dict[str, list[str]] = {}
+    links_after: dict[str, list[str]] = {}
+    if participants is not None:
+        current = EngagementParticipant.objects.filter(engagement=record)
+        links_before["participants"] = _participant_codes(current.values_list("state__iso3", "role", "personnel"))
+        links_after["participants"] = _participant_codes((s.iso3, role, n) for s, role, n in participants)
+    if objectives is not None:
+        links_before["objectives"] = sorted(record.objectives.values_list("code", flat=True))
+        links_after["objectives"] = sorted(o.code for o in objectives)
+    if snapshot(record) == before and links_after == links_before:
+        return record
+
+    record.save()
+    if participants is not None and links_after["participants"] != links_before["participants"]:
+        EngagementParticipant.objects.filter(engagement=record).delete()
+        EngagementParticipant.objects.bulk_create(
+            EngagementParticipant(engagement=record, state=state, role=role, personnel=personnel)
+            for state, role, personnel in participants
+        )
+    if objectives is not None:
+        record.objectives.set(objectives)
+    audit_entry(
+        acting_user=acting_user,
+        action=AuditAction.UPDATE,
+        instance=record,
+        before={**before, **links_before},
+        after={**snapshot(record), **links_after},
+    ).save()
     return record

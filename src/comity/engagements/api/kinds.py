@@ -1,32 +1,50 @@
-"""API for the engagement kinds beyond exercises: agreements, training, meetings, attachés and
-confidence-building measures. One generic serializer and view set per kind, built from the
-kind's model, so a new kind is a line in ``KIND_ROUTES``."""
+"""API for every engagement kind with its own endpoint: exercises, agreements, training,
+meetings, attachés and confidence-building measures. One generic serializer and view set per
+kind, built from the kind's model, so a new kind is a line in ``KIND_ROUTES``. Each offers list,
+read, create (POST), change (PATCH), lifecycle moves (``{key}/transition/``) and exports
+(``export/``); records are never deleted, the lifecycle cancels them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from comity.core.api.serializers import LabelField
-from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
-from comity.engagements import services
-from comity.engagements.api.serializers import EngagementSerializer, ParticipantSerializer
+from comity.engagements import exporting, selectors, services
+from comity.engagements.api.serializers import EngagementSerializer, ParticipantSerializer, TransitionSerializer
 from comity.engagements.choices import EngagementKind, ParticipantRole
 from comity.engagements.filtersets import EngagementFilter
 from comity.engagements.kinds import KIND_MODELS, kind_fields
+from comity.engagements.lifecycle import TransitionError
 from comity.engagements.models import Engagement, Exercise, Objective
 from comity.registry.models import Organisation, State
 
-#: URL prefix -> kind code, for the kinds this module serves.
+#: URL prefix -> kind code, for the kinds beyond exercises (the permission matrix runs these).
 KIND_ROUTES = {
     "agreements": EngagementKind.AGREEMENT,
     "training": EngagementKind.TRAINING,
     "meetings": EngagementKind.MEETING,
     "attaches": EngagementKind.ATTACHE,
     "measures": EngagementKind.CBM,
+}
+
+#: URL prefix -> kind code, for every kind this module serves.
+ROUTES = {"exercises": EngagementKind.EXERCISE, **KIND_ROUTES}
+
+CONTENT_TYPES = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+    "ics": "text/calendar",
 }
 
 
@@ -54,6 +72,16 @@ class KindSerializerBase(EngagementSerializer):
             self.fields["objectives"].child_relation.queryset = Objective.objects.visible_to(user)
             if "related_exercise" in self.fields:
                 self.fields["related_exercise"].queryset = Exercise.objects.visible_to(user)
+
+    def validate_participant_input(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen: set[tuple[str, str]] = set()
+        for participant in value:
+            participant.setdefault("role", ParticipantRole.PARTICIPANT)  # defaults are skipped under PATCH
+            pair = (participant["state"].iso3, participant["role"])
+            if pair in seen:
+                raise ValidationError(f"{pair[0]} is listed twice as {pair[1]}")
+            seen.add(pair)
+        return value
 
 
 def kind_serializer(model: type[Engagement]) -> type[KindSerializerBase]:
@@ -95,31 +123,35 @@ def _lead(code: str) -> dict[str, Any]:
     return {"lead_state": state, "lead_organisation": None}
 
 
+def _participants(data: dict[str, Any]) -> list[tuple[State, str, int | None]] | None:
+    """The ``participant_input`` of a request as (state, role, personnel), or None when not sent."""
+    if "participants_in" not in data:
+        return None
+    return [(p["state"], p["role"], p.get("personnel")) for p in data.pop("participants_in")]
+
+
 class KindViewSet(viewsets.ModelViewSet):
-    """List, read and record engagements of one kind (changes go through lifecycle moves)."""
+    """List, read, record and change engagements of one kind; move them along the lifecycle and
+    export them. No PUT (PATCH changes what it is sent) and no DELETE (cancel instead)."""
 
     kind: str = ""
+    prefix: str = ""
     filterset_class = EngagementFilter
     lookup_field = "key"
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Engagement]:
-        return (
-            KIND_MODELS[self.kind]
-            .objects.visible_to(self.request.user)
-            .select_related("lead_state", "lead_organisation", *LABEL_SELECT)
-            .prefetch_related(*LABEL_PREFETCH, "objectives", "participants__state")
-        )
+        return selectors.kind_visible(self.request.user, KIND_MODELS[self.kind])
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
-        participants = [(p["state"], p["role"], p.get("personnel")) for p in data.pop("participants_in", [])]
+        participants = _participants(data) or []
         objectives = data.pop("objectives", [])
         key = data.pop("key")
         lead = _lead(data.pop("lead", ""))
         values = {**data, **lead}
         try:
-            serializer.instance = services.engagement_create(
+            record = services.engagement_create(
                 acting_user=self.request.user,  # type: ignore[arg-type]
                 model=KIND_MODELS[self.kind],
                 kind=self.kind,
@@ -130,8 +162,64 @@ class KindViewSet(viewsets.ModelViewSet):
             )
         except LookupError as exc:
             raise ValidationError({"key": str(exc.args[0])}) from exc
+        except services.EngagementChangeError as exc:
+            raise ValidationError({exc.field: str(exc)}) from exc
+        serializer.instance = self.get_queryset().get(pk=record.pk)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        participants = _participants(data)
+        objectives = data.pop("objectives", None)
+        if "lead" in data:
+            data.update(_lead(data.pop("lead")))
+        try:
+            record = services.engagement_update(
+                acting_user=self.request.user,  # type: ignore[arg-type]
+                engagement=serializer.instance,
+                values=data,
+                participants=participants,
+                objectives=objectives,
+            )
+        except services.EngagementChangeError as exc:
+            raise ValidationError({exc.field: str(exc)}) from exc
+        serializer.instance = self.get_queryset().get(pk=record.pk)
+
+    @extend_schema(request=TransitionSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, key: str | None = None) -> Response:
+        """Move the record along its lifecycle (400 with the reason when not allowed)."""
+        record = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.engagement_transition(
+                acting_user=request.user, engagement=record, to=serializer.validated_data["to"]
+            )
+        except TransitionError as exc:
+            raise ValidationError({"to": str(exc)}) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("export_format", OpenApiTypes.STR, enum=list(exporting.FORMATS))],
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        """What the caller may see (after the list filters) as CSV, JSON, Parquet or iCalendar."""
+        fmt = request.query_params.get("export_format", "csv")
+        if fmt not in exporting.FORMATS:
+            raise ValidationError({"export_format": f"use one of {', '.join(exporting.FORMATS)}"})
+        rows = self.filter_queryset(self.get_queryset()).order_by("start_date", "key")
+        response = HttpResponse(exporting.export(rows, fmt, self.kind), content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{self.prefix}.{fmt}"'
+        return response
 
 
-def kind_viewset(kind: str) -> type[KindViewSet]:
+def kind_viewset(kind: str, prefix: str) -> type[KindViewSet]:
+    """The view set of one kind, served under ``prefix`` (its plural, e.g. ``exercises``)."""
     model = KIND_MODELS[kind]
-    return type(f"{model.__name__}ViewSet", (KindViewSet,), {"kind": kind, "serializer_class": kind_serializer(model)})
+    return type(
+        f"{model.__name__}ViewSet",
+        (KindViewSet,),
+        {"kind": kind, "prefix": prefix, "serializer_class": kind_serializer(model)},
+    )

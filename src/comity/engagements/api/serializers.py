@@ -9,7 +9,6 @@ from comity.engagements.models import (
     ActivityAssignment,
     Engagement,
     EngagementParticipant,
-    Exercise,
     Indicator,
     MenuItem,
     Objective,
@@ -66,24 +65,6 @@ class EngagementSerializer(serializers.ModelSerializer):
             "objectives",
             "label",
             "source",
-        ]
-
-
-class ExerciseSerializer(EngagementSerializer):
-    participants = ParticipantSerializer(many=True, read_only=True)
-
-    class Meta(EngagementSerializer.Meta):
-        model = Exercise
-        fields = [
-            *EngagementSerializer.Meta.fields,
-            "series",
-            "domain",
-            "scenario",
-            "battle_tanks",
-            "armoured_combat_vehicles",
-            "artillery_pieces",
-            "participants",
-            "notes",
         ]
 
 

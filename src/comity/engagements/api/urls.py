@@ -2,17 +2,16 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from comity.engagements.api import views
-from comity.engagements.api.kinds import KIND_ROUTES, kind_viewset
+from comity.engagements.api.kinds import ROUTES, kind_viewset
 
 router = SimpleRouter()
 router.register("objectives", views.ObjectiveViewSet, basename="objective")
 router.register("engagements", views.EngagementViewSet, basename="engagement")
-router.register("exercises", views.ExerciseViewSet, basename="exercise")
 router.register("menu", views.MenuItemViewSet, basename="menuitem")
 router.register("programmes", views.PartnerProgrammeViewSet, basename="programme")
 router.register("activities", views.ProgrammeActivityViewSet, basename="activity")
-for prefix, kind in KIND_ROUTES.items():
-    router.register(prefix, kind_viewset(kind), basename=kind)
+for prefix, kind in ROUTES.items():
+    router.register(prefix, kind_viewset(kind, prefix), basename=kind)
 
 app_name = "engagements-api"
 urlpatterns = [

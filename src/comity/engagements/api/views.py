@@ -1,4 +1,7 @@
-"""Engagement API: objectives, every engagement (calendar), exercises with lifecycle and export."""
+"""Engagement API: objectives, every engagement (calendar), networks, partnership programmes.
+
+Each kind's own endpoint (exercises, agreements, ...) is built in ``api/kinds.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,27 +21,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
-from comity.engagements import exporting, prime, selectors, services
+from comity.engagements import prime, selectors
 from comity.engagements.api.serializers import (
     EngagementSerializer,
-    ExerciseSerializer,
     MenuItemSerializer,
     ObjectiveSerializer,
     PartnerProgrammeSerializer,
     ProgrammeActivitySerializer,
     StepSerializer,
-    TransitionSerializer,
 )
 from comity.engagements.filtersets import EngagementFilter
-from comity.engagements.lifecycle import TransitionError
-from comity.engagements.models import Engagement, Exercise, MenuItem, Objective, PartnerProgramme, ProgrammeActivity
-
-CONTENT_TYPES = {
-    "csv": "text/csv",
-    "json": "application/json",
-    "parquet": "application/vnd.apache.parquet",
-    "ics": "text/calendar",
-}
+from comity.engagements.models import Engagement, MenuItem, Objective, PartnerProgramme, ProgrammeActivity
 
 
 class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
@@ -97,45 +89,6 @@ class AttacheNetworkView(APIView):
         except ValueError as exc:
             raise ValidationError({"on": f"{raw!r} is not a date (YYYY-MM-DD)"}) from exc
         return Response({"on": day, "posts": selectors.attache_network(request.user, day)})
-
-
-class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = ExerciseSerializer
-    filterset_class = EngagementFilter
-    lookup_field = "key"
-
-    def get_queryset(self) -> QuerySet[Exercise]:
-        return selectors.exercises_visible(self.request.user)
-
-    @extend_schema(request=TransitionSerializer, responses=ExerciseSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request: Request, key: str | None = None) -> Response:
-        """Move the exercise along its lifecycle (400 with the reason when not allowed)."""
-        exercise = self.get_object()
-        serializer = TransitionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            services.engagement_transition(
-                acting_user=request.user, engagement=exercise, to=serializer.validated_data["to"]
-            )
-        except TransitionError as exc:
-            raise ValidationError({"to": str(exc)}) from exc
-        return Response(ExerciseSerializer(self.get_queryset().get(pk=exercise.pk)).data)
-
-    @extend_schema(
-        parameters=[OpenApiParameter("export_format", OpenApiTypes.STR, enum=list(exporting.FORMATS))],
-        responses={(200, "*/*"): OpenApiTypes.BINARY},
-    )
-    @action(detail=False, methods=["get"])
-    def export(self, request: Request) -> HttpResponse:
-        """What the caller may see (after the list filters) as CSV, JSON, Parquet or iCalendar."""
-        fmt = request.query_params.get("export_format", "csv")
-        if fmt not in exporting.FORMATS:
-            raise ValidationError({"export_format": f"use one of {', '.join(exporting.FORMATS)}"})
-        rows = self.filter_queryset(self.get_queryset()).order_by("start_date", "key")
-        response = HttpResponse(exporting.export(rows, fmt, "exercise"), content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="exercises.{fmt}"'
-        return response
 
 
 class MenuItemViewSet(viewsets.ReadOnlyModelViewSet):

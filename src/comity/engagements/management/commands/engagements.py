@@ -59,7 +59,7 @@ class Command(BaseCommand):
             return
         assert user is not None
         kind = options["kind"]
-        visible = selectors.with_list_relations(KIND_MODELS[kind].objects.visible_to(user))
+        visible = selectors.kind_visible(user, KIND_MODELS[kind])
         data = exporting.export(visible.order_by("start_date", "key"), options["format"], kind)
         if options["format"] in {"csv", "json"}:
             self.stdout.write(data.decode(), ending="")
