@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -276,6 +277,7 @@ def bench_series(work: Path, sizes: list[int], spark_at: int | None) -> None:
     row("events", "engine", "seconds", "peak MB", "vs hand SQL", "first call s")
     for size in sizes:
         root = resampled_store(base, work / f"store-{size}", size)
+        os.sync()  # the new store's pages on disk first: their write-back must not fall into a timing
         sql = measure("series_sql", str(root))
         runs = [("comity (duckdb)", measure("series_comity", str(root)))]
         if size <= 10_000_000:

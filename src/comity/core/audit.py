@@ -1,7 +1,8 @@
 """Writing the change log. Services call these inside their own ``transaction.atomic`` block.
 
 ``snapshot`` captures a record's concrete fields as JSON-safe values; ``audit_*`` store one
-``AuditEntry`` per change with the record's label (PUBLIC for unlabelled reference data).
+``AuditEntry`` per change with the record's label (PUBLIC for unlabelled reference data; the
+high-water mark of the old and the new label when the change relabelled the record).
 """
 
 from __future__ import annotations
@@ -52,6 +53,31 @@ def _label_of(instance: models.Model) -> ConfidentialityLabel:
     return public_label()
 
 
+def _entry_label(
+    instance: models.Model, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> ConfidentialityLabel:
+    """The label of an entry: the record's, or, when the change relabelled it, the high-water
+    mark of the old and the new label. Whoever reads the entry reads the values from before
+    and after, so lowering a record's label must not lower what its old values are kept under.
+    """
+    ids = {values.get("label_id") for values in (before, after) if values} - {None}
+    if len(ids) < 2:
+        return _label_of(instance)
+    from django.conf import settings
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    from comity.core.labels import high_water_mark, label_get_or_create
+
+    labels = ConfidentialityLabel.objects.filter(pk__in=ids).select_related("policy", "classification")
+    expand, today = import_string(settings.COMITY_GROUP_MEMBERS), timezone.localdate()
+    spec = high_water_mark(
+        (label.to_spec() for label in labels.prefetch_related("categories__values")),
+        expand=lambda group: expand(group, today),
+    )
+    return label_get_or_create(spec)  # type: ignore[arg-type]
+
+
 def audit_entry(
     *,
     acting_user: User | None,
@@ -71,7 +97,7 @@ def audit_entry(
         object_repr=str(instance)[:255],
         before=before,
         after=after,
-        label=label or _label_of(instance),
+        label=label or _entry_label(instance, before, after),
     )
 
 

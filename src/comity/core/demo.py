@@ -14,6 +14,7 @@ from django.db import transaction
 from comity.core import services
 from comity.core.labels import label_from_marking
 from comity.core.models import User
+from comity.core.selectors import may_see_label
 
 DEMO_PASSWORD = "comity-demo-2026"  # noqa: S105 - printed by `make demo` on purpose; demo accounts only
 
@@ -168,15 +169,16 @@ def demo_load() -> list[User]:
         if spec.clearance:
             services.user_set_clearance(acting_user=None, user=user, policy="NATO", level=spec.clearance)
         users.append(user)
-    author = users[0]
     for iso3, title, marking in DEMO_NOTES:
         if not CountryNote.objects.filter(title=title).exists():
+            label = label_from_marking(marking)
             country_note_create(
-                acting_user=author,
+                # Each note is written by the first demo user who may read its label.
+                acting_user=next(user for user in users if may_see_label(user, label)),
                 state=State.objects.get(iso3=iso3),
                 title=title,
                 body=DEMO_NOTE_BODY,
-                label=label_from_marking(marking),
+                label=label,
                 source="comity demo data (not a real record)",
             )
     _demo_exercises()

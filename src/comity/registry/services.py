@@ -11,11 +11,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from comity.core.audit import audit_create, audit_delete, audit_entry, audit_update, snapshot
 from comity.core.models import AuditEntry, ConfidentialityLabel
 from comity.core.models.audit import AuditAction
+from comity.core.selectors import may_see_label
 from comity.registry.loader import REGISTRY_DIR, read_registry
 from comity.registry.models import CountryNote, Membership, Organisation, Participation, PartnershipFramework, State
 
@@ -152,11 +154,18 @@ def registry_load(*, acting_user: User | None = None, directory: Path = REGISTRY
     return report
 
 
+def _check_label(acting_user: User, label: ConfidentialityLabel) -> None:
+    """Nobody may give a note a label they could not read themselves."""
+    if not may_see_label(acting_user, label):
+        raise ValidationError({"label": "you may not give a note a label above what you may see"})
+
+
 @transaction.atomic
 def country_note_create(
     *, acting_user: User, state: State, title: str, body: str, label: ConfidentialityLabel, source: str = ""
 ) -> CountryNote:
     """Record a labelled note on a country (e.g. an attaché's assessment)."""
+    _check_label(acting_user, label)
     note = CountryNote(state=state, title=title, body=body, label=label, source=source, author=acting_user)
     note.full_clean()
     note.save()
@@ -171,6 +180,8 @@ def country_note_update(*, acting_user: User, note: CountryNote, **changes: Any)
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+    if "label" in changes and changes["label"].pk != note.label_id:
+        _check_label(acting_user, changes["label"])
     before = snapshot(note)
     for attr, value in changes.items():
         setattr(note, attr, value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -81,14 +82,18 @@ def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def note_create(request: HttpRequest) -> HttpResponse:
     form = CountryNoteForm(request.POST or None, initial={"state": request.GET.get("state")})
     if request.method == "POST" and form.is_valid():
-        note = services.country_note_create(
-            acting_user=request.user,  # type: ignore[arg-type]
-            state=form.cleaned_data["state"],
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
-            source=form.cleaned_data["source"],
-            label=form.cleaned_data["marking"],
-        )
-        messages.success(request, "Note recorded.")
-        return redirect("registry:note-detail", pk=note.pk)
+        try:
+            note = services.country_note_create(
+                acting_user=request.user,  # type: ignore[arg-type]
+                state=form.cleaned_data["state"],
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                source=form.cleaned_data["source"],
+                label=form.cleaned_data["marking"],
+            )
+        except ValidationError as exc:
+            form.add_error("marking", exc.message_dict.get("label", exc.messages))
+        else:
+            messages.success(request, "Note recorded.")
+            return redirect("registry:note-detail", pk=note.pk)
     return render(request, "registry/note_form.html", {"form": form})

@@ -72,3 +72,63 @@ def test_log_entries_follow_the_records_label() -> None:
     )
     assert AuditEntry.objects.visible_to(author).filter(object_repr="Secret").exists()
     assert not AuditEntry.objects.visible_to(outsider).filter(object_repr="Secret").exists()
+
+
+def test_lowering_a_label_keeps_the_old_values_under_the_old_label() -> None:
+    author = make_user("NLD", "SECRET")
+    restricted_reader = make_user("NLD", "RESTRICTED")
+    note = country_note_create(
+        acting_user=author,
+        state=State.objects.get(iso3="EST"),
+        title="Secret title",
+        body="b",
+        label=label_from_marking("NATO SECRET REL TO NLD"),
+    )
+    country_note_update(
+        acting_user=author, note=note, title="Cleared title", label=label_from_marking("NATO RESTRICTED REL TO NATO")
+    )
+    entry = AuditEntry.objects.get(object_id=str(note.pk), content_type__model="countrynote", action="update")
+    assert entry.before["title"] == "Secret title"
+    assert entry.label.marking == "NATO SECRET REL TO NLD"
+    assert not AuditEntry.objects.visible_to(restricted_reader).filter(pk=entry.pk).exists()
+    assert AuditEntry.objects.visible_to(author).filter(pk=entry.pk).exists()
+
+
+def test_raising_releasability_meets_both_audiences() -> None:
+    author = make_user("FIN", "SECRET")
+    note = country_note_create(
+        acting_user=author,
+        state=State.objects.get(iso3="EST"),
+        title="T",
+        body="b",
+        label=label_from_marking("NATO RESTRICTED REL TO NATO"),
+    )
+    country_note_update(acting_user=author, note=note, label=label_from_marking("NATO SECRET REL TO FIN, SWE"))
+    entry = AuditEntry.objects.get(object_id=str(note.pk), content_type__model="countrynote", action="update")
+    # NATO on today's date holds FIN and SWE, so the entry is SECRET, released to both.
+    assert entry.label.marking == "NATO SECRET REL TO FIN, SWE"
+
+
+def test_nobody_labels_a_note_above_what_they_may_see() -> None:
+    from django.core.exceptions import ValidationError
+
+    author = make_user("NLD", "RESTRICTED")
+    with pytest.raises(ValidationError, match="above what you may see"):
+        country_note_create(
+            acting_user=author,
+            state=State.objects.get(iso3="EST"),
+            title="T",
+            body="b",
+            label=label_from_marking("NATO SECRET REL TO NLD"),
+        )
+    note = country_note_create(
+        acting_user=author,
+        state=State.objects.get(iso3="EST"),
+        title="T",
+        body="b",
+        label=label_from_marking("NATO RESTRICTED REL TO NLD"),
+    )
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError, match="above what you may see"):
+        country_note_update(acting_user=author, note=note, label=label_from_marking("NATO SECRET REL TO NLD"))
+    assert AuditEntry.objects.count() == before

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -109,6 +112,15 @@ class AllianceView(APIView):
         return Response({"organisation": code, "on": day, "states": AllianceStateSerializer(rows, many=True).data})
 
 
+@contextmanager
+def _as_bad_request() -> Iterator[None]:
+    """A service's refusal (Django ``ValidationError``) as a 400 naming the fields."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+
+
 class CountryNoteViewSet(viewsets.ModelViewSet):
     """Labelled country notes: lists, details and writes all see only what the caller may see."""
 
@@ -124,14 +136,16 @@ class CountryNoteViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
-        serializer.instance = services.country_note_create(acting_user=self.request.user, **data)
+        with _as_bad_request():
+            serializer.instance = services.country_note_create(acting_user=self.request.user, **data)
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("state", None)
-        serializer.instance = services.country_note_update(
-            acting_user=self.request.user, note=serializer.instance, **data
-        )
+        with _as_bad_request():
+            serializer.instance = services.country_note_update(
+                acting_user=self.request.user, note=serializer.instance, **data
+            )
 
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
         services.country_note_delete(acting_user=request.user, note=self.get_object())

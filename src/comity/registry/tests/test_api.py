@@ -68,6 +68,11 @@ def test_note_crud_through_the_api(api: Client) -> None:
         content_type="application/json",
     )
     assert bad.status_code == 400 and "label" in bad.json()
+    above = api.patch(
+        f"/api/registry/notes/{note['id']}/", {"label": "COSMIC TOP SECRET"}, content_type="application/json"
+    )
+    assert above.status_code == 400 and "above what you may see" in str(above.json()["label"])
+    assert api.get(f"/api/registry/notes/{note['id']}/").json()["label"]["marking"] == "NATO RESTRICTED REL TO NATO"
     assert api.delete(f"/api/registry/notes/{note['id']}/").status_code == 204
     assert api.get(f"/api/registry/notes/{note['id']}/").status_code == 404
 

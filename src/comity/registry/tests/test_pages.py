@@ -85,3 +85,13 @@ def test_note_form_creates_a_labelled_note(analyst_client: Client) -> None:
 
 def test_audit_log_page(analyst_client: Client) -> None:
     assert "Change log" in analyst_client.get(reverse("audit-log")).content.decode()
+
+
+def test_note_form_refuses_a_label_above_the_authors_clearance(analyst_client: Client) -> None:
+    data = {"state": "EST", "title": "Too high", "body": "b", "source": "", "marking": "COSMIC TOP SECRET"}
+    page = analyst_client.post(reverse("registry:note-create"), data)
+    assert page.status_code == 200 and "above what you may see" in page.content.decode()
+    assert not CountryNote.objects.filter(title="Too high").exists()
+    data["marking"] = "NATO SECRET REL TO NLD"
+    assert analyst_client.post(reverse("registry:note-create"), data).status_code == 302
+    assert CountryNote.objects.filter(title="Too high").exists()
