@@ -6,13 +6,19 @@ import pytest
 from django.db import transaction
 
 from comity.core.labels import label_from_marking
-from comity.core.models import AuditEntry
+from comity.core.models import AuditEntry, User
 from comity.core.services import user_create, user_token
 from comity.core.testing.factories import make_user
-from comity.registry.models import State
+from comity.registry.models import CountryNote, State
 from comity.registry.services import country_note_create, country_note_delete, country_note_update
 
 pytestmark = pytest.mark.django_db
+
+
+def _note(author: User, marking: str, *, title: str = "T") -> CountryNote:
+    """A note on Estonia written by ``author`` under ``marking``."""
+    estonia, label = State.objects.get(iso3="EST"), label_from_marking(marking)
+    return country_note_create(acting_user=author, state=estonia, title=title, body="b", label=label)
 
 
 def test_create_update_delete_are_logged_with_before_and_after() -> None:
@@ -63,13 +69,7 @@ def test_secrets_never_reach_the_log() -> None:
 def test_log_entries_follow_the_records_label() -> None:
     author = make_user("NLD", "SECRET")
     outsider = make_user("AUT")
-    country_note_create(
-        acting_user=author,
-        state=State.objects.get(iso3="EST"),
-        title="Secret",
-        body="b",
-        label=label_from_marking("NATO SECRET REL TO NLD"),
-    )
+    _note(author, "NATO SECRET REL TO NLD", title="Secret")
     assert AuditEntry.objects.visible_to(author).filter(object_repr="Secret").exists()
     assert not AuditEntry.objects.visible_to(outsider).filter(object_repr="Secret").exists()
 
@@ -77,13 +77,7 @@ def test_log_entries_follow_the_records_label() -> None:
 def test_lowering_a_label_keeps_the_old_values_under_the_old_label() -> None:
     author = make_user("NLD", "SECRET")
     restricted_reader = make_user("NLD", "RESTRICTED")
-    note = country_note_create(
-        acting_user=author,
-        state=State.objects.get(iso3="EST"),
-        title="Secret title",
-        body="b",
-        label=label_from_marking("NATO SECRET REL TO NLD"),
-    )
+    note = _note(author, "NATO SECRET REL TO NLD", title="Secret title")
     country_note_update(
         acting_user=author, note=note, title="Cleared title", label=label_from_marking("NATO RESTRICTED REL TO NATO")
     )
@@ -96,13 +90,7 @@ def test_lowering_a_label_keeps_the_old_values_under_the_old_label() -> None:
 
 def test_raising_releasability_meets_both_audiences() -> None:
     author = make_user("FIN", "SECRET")
-    note = country_note_create(
-        acting_user=author,
-        state=State.objects.get(iso3="EST"),
-        title="T",
-        body="b",
-        label=label_from_marking("NATO RESTRICTED REL TO NATO"),
-    )
+    note = _note(author, "NATO RESTRICTED REL TO NATO", title="T")
     country_note_update(acting_user=author, note=note, label=label_from_marking("NATO SECRET REL TO FIN, SWE"))
     entry = AuditEntry.objects.get(object_id=str(note.pk), content_type__model="countrynote", action="update")
     # NATO on today's date holds FIN and SWE, so the entry is SECRET, released to both.
@@ -114,20 +102,8 @@ def test_nobody_labels_a_note_above_what_they_may_see() -> None:
 
     author = make_user("NLD", "RESTRICTED")
     with pytest.raises(ValidationError, match="above what you may see"):
-        country_note_create(
-            acting_user=author,
-            state=State.objects.get(iso3="EST"),
-            title="T",
-            body="b",
-            label=label_from_marking("NATO SECRET REL TO NLD"),
-        )
-    note = country_note_create(
-        acting_user=author,
-        state=State.objects.get(iso3="EST"),
-        title="T",
-        body="b",
-        label=label_from_marking("NATO RESTRICTED REL TO NLD"),
-    )
+        _note(author, "NATO SECRET REL TO NLD", title="T")
+    note = _note(author, "NATO RESTRICTED REL TO NLD", title="T")
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError, match="above what you may see"):
         country_note_update(acting_user=author, note=note, label=label_from_marking("NATO SECRET REL TO NLD"))

@@ -17,13 +17,10 @@ from comity.core.testing.factories import make_user
 from comity.engagements.api.kinds import ROUTES
 from comity.engagements.models import Engagement
 from comity.engagements.services import engagement_update
-from comity.engagements.tests.helpers import make_exercise
-from comity.engagements.tests.test_kinds import EXAMPLES as KIND_EXAMPLES
+from comity.engagements.tests.helpers import create, logged_in, make_exercise
 
 pytestmark = pytest.mark.django_db
 
-#: Each kind's own fields for a new record.
-EXAMPLES = {**KIND_EXAMPLES, "exercises": {"series": "Test series", "domain": "land", "battle_tanks": 40}}
 #: One of each kind's own fields and a new value for it.
 CHANGES = {
     "exercises": ("battle_tanks", 300),
@@ -37,32 +34,12 @@ CHANGES = {
 
 @pytest.fixture
 def client_nld() -> Client:
-    client = Client()
-    client.force_login(make_user("NLD", "SECRET", username="editor"))
-    return client
+    return logged_in("NLD", "editor")
 
 
 @pytest.fixture
 def client_deu() -> Client:
-    client = Client()
-    client.force_login(make_user("DEU", "SECRET", username="editor-deu"))
-    return client
-
-
-def create(client: Client, prefix: str, key: str, label: str = "NATO RESTRICTED REL TO NATO", **extra: object):  # type: ignore[no-untyped-def]
-    body = {
-        "key": key,
-        "title": f"Test {prefix}",
-        "start_date": "2031-02-01",
-        "end_date": "2031-12-31",
-        "label": label,
-        "lead": "NLD",
-        "participant_input": [{"iso3": "GEO", "role": "host", "personnel": 3}],
-        "objectives": ["partnerships"],
-        **EXAMPLES[prefix],
-        **extra,
-    }
-    return client.post(f"/api/engagements/{prefix}/", body, content_type="application/json")
+    return logged_in("DEU", "editor-deu")
 
 
 def patch(client: Client, prefix: str, key: str, body: dict[str, object]):  # type: ignore[no-untyped-def]

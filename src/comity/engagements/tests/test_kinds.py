@@ -5,46 +5,15 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from comity.core.testing.factories import make_user
+from comity.engagements.tests.helpers import KIND_EXAMPLES as EXAMPLES
+from comity.engagements.tests.helpers import create, logged_in
 
 pytestmark = pytest.mark.django_db
-
-EXAMPLES = {
-    "agreements": {"agreement_type": "sofa", "agreement_status": "in_force", "signed_on": "2031-01-10"},
-    "training": {"provider": "Test provider", "course": "Test course", "seats": 12},
-    "meetings": {"level": "defence_ministers", "decisions": "Test decisions."},
-    "attaches": {
-        "sending_state": "NLD",
-        "host_state": "GEO",
-        "service": "army",
-        "resident": False,
-        "embassy_state": "TUR",
-    },
-    "measures": {"measure": "observation", "due_date": "2031-03-01"},
-}
 
 
 @pytest.fixture
 def client_nld() -> Client:
-    client = Client()
-    client.force_login(make_user("NLD", "SECRET", username="recorder"))
-    return client
-
-
-def create(client: Client, prefix: str, key: str, label: str = "NATO RESTRICTED REL TO NATO", **extra: object):  # type: ignore[no-untyped-def]
-    body = {
-        "key": key,
-        "title": f"Test {prefix}",
-        "start_date": "2031-02-01",
-        "end_date": "2031-12-31",
-        "label": label,
-        "lead": "NLD",
-        "participant_input": [{"iso3": "GEO", "role": "host", "personnel": 3}],
-        "objectives": ["partnerships"],
-        **EXAMPLES[prefix],
-        **extra,
-    }
-    return client.post(f"/api/engagements/{prefix}/", body, content_type="application/json")
+    return logged_in("NLD", "recorder")
 
 
 @pytest.mark.parametrize("prefix", list(EXAMPLES))
@@ -66,8 +35,7 @@ def test_labels_guard_writes_and_reads(client_nld: Client) -> None:
     too_high = create(client_nld, "meetings", "too-high", label="COSMIC TOP SECRET")
     assert too_high.status_code == 400
     assert create(client_nld, "meetings", "deu-only", label="NATO RESTRICTED REL TO NLD").status_code == 201
-    other = Client()
-    other.force_login(make_user("DEU", "SECRET"))
+    other = logged_in("DEU", "reader-deu")
     assert other.get("/api/engagements/meetings/deu-only/").status_code == 404
     assert other.get("/engagements/records/deu-only/").status_code == 404
 
