@@ -6,11 +6,9 @@ Each kind's own endpoint (exercises, agreements, ...) is built in ``api/kinds.py
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -20,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.core.api.params import on_date
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.engagements import prime, selectors
 from comity.engagements.api.serializers import (
@@ -83,11 +82,7 @@ class AttacheNetworkView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("on")
-        try:
-            day = date.fromisoformat(raw) if raw else timezone.localdate()
-        except ValueError as exc:
-            raise ValidationError({"on": f"{raw!r} is not a date (YYYY-MM-DD)"}) from exc
+        day = on_date(request.query_params.get("on"))
         return Response({"on": day, "posts": selectors.attache_network(request.user, day)})
 
 

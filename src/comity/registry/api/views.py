@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -17,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.core.api.params import on_date
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.registry import selectors, services
 from comity.registry.api.serializers import (
@@ -63,16 +62,6 @@ class ParticipationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ParticipationFilter
 
 
-def parse_day(raw: str | None) -> date:
-    """An ``on`` query parameter as a date (today when absent), or a 400 naming the problem."""
-    if not raw:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise ValidationError({"on": f"{raw!r} is not a date (YYYY-MM-DD)"}) from exc
-
-
 class AllianceView(APIView):
     """Time travel: every member and partner of an organisation on a date, for the map and lists."""
 
@@ -87,7 +76,7 @@ class AllianceView(APIView):
         code = request.query_params.get("organisation", "NATO").upper()
         if selectors.organisation_or_none(code) is None:
             raise NotFound(f"no organisation {code}")
-        day = parse_day(request.query_params.get("on"))
+        day = on_date(request.query_params.get("on"))
         rows = [
             {
                 "iso3": m.state.iso3,
