@@ -20,7 +20,7 @@ from comity.planning.solvers.calendar_greedy import greedy_placement
 from comity.planning.solvers.calendar_model import WEIGHT_DEVIATION, WEIGHT_PRIORITY, CalendarProblem, start_rules
 from comity.planning.solvers.calendar_report import plan_output
 from comity.planning.solvers.calendar_usage import Usage
-from comity.planning.solvers.explain import minimal_conflict
+from comity.planning.solvers.explain import conflict_report, minimal_conflict
 from comity.planning.solvers.settings import status_name
 
 
@@ -154,15 +154,12 @@ def _hint(m: _Model, usage: Usage) -> None:
 
 def _infeasible(problem: CalendarProblem) -> dict[str, Any]:
     m = _build(problem, relaxable=True)
-    conflict = minimal_conflict(m.model, m.literals, problem.settings)
-    items = [] if conflict is None else [_describe(problem, key) for key in conflict.keys]
-    explanation = [
+    report = conflict_report(
+        minimal_conflict(m.model, m.literals, problem.settings),
+        lambda key: _describe(problem, key),
         "No calendar meets every rule. These rules cannot all hold together; waiving any one of them would "
         "remove this conflict:",
-        *(item["text"] for item in items),
-    ]
-    if conflict is not None and not conflict.minimal:
-        explanation.append("The time limit ran out before every item was shown to be necessary.")
+    )
     return {
         "status": "INFEASIBLE",
         "scheduled": [],
@@ -173,9 +170,7 @@ def _infeasible(problem: CalendarProblem) -> dict[str, Any]:
         "objective": None,
         "best_bound": None,
         "gap": None,
-        "explanation": explanation,
-        "conflict": items,
-        "conflict_minimal": conflict is not None and conflict.minimal,
+        **report,
     }
 
 

@@ -10,8 +10,9 @@ feasible, so every item named is needed: waiving any one of them alone removes t
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -72,3 +73,19 @@ def minimal_conflict(
 def _shrink(keys: list[Hashable], core: set[Hashable]) -> list[Hashable]:
     """The keys in the core, in input order; all of them if CP-SAT reported no core at all."""
     return [key for key in keys if key in core] if core else keys
+
+
+def conflict_report(
+    conflict: Conflict | None, describe: Callable[[Hashable], dict[str, Any]], headline: str
+) -> dict[str, Any]:
+    """The ``explanation``, ``conflict`` and ``conflict_minimal`` keys of an infeasible plan's answer.
+
+    ``describe`` turns a requirement key into ``{"text": ..., ...}``; ``headline`` opens the
+    explanation, each item's text follows, and a last line says when minimality was not proven.
+    """
+    items = [] if conflict is None else [describe(key) for key in conflict.keys]
+    explanation = [headline, *(item["text"] for item in items)]
+    if conflict is not None and not conflict.minimal:
+        explanation.append("The time limit ran out before every item was shown to be necessary.")
+    minimal = conflict is not None and conflict.minimal
+    return {"explanation": explanation, "conflict": items, "conflict_minimal": minimal}

@@ -15,7 +15,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from comity.planning.solvers.explain import minimal_conflict
+from comity.planning.solvers.explain import conflict_report, minimal_conflict
 from comity.planning.solvers.rotation_model import (
     WEIGHT_MAX_LOAD,
     WEIGHT_REGRET,
@@ -167,22 +167,17 @@ def _assignments(m: _Model, solver: cp_model.CpSolver) -> list[Assignment]:
 
 def _infeasible(problem: RotationProblem) -> dict[str, Any]:
     m = _build(problem, relaxable=True)
-    conflict = minimal_conflict(m.model, m.literals, problem.settings)
-    items = [] if conflict is None else [_describe(problem, key) for key in conflict.keys]
-    explanation = [
+    report = conflict_report(
+        minimal_conflict(m.model, m.literals, problem.settings),
+        lambda key: _describe(problem, key),
         "No plan meets every requirement. These requirements and offer limits cannot all hold together; "
         "waiving any one of them would remove this conflict:",
-        *(item["text"] for item in items),
-    ]
-    if conflict is not None and not conflict.minimal:
-        explanation.append("The time limit ran out before every item was shown to be necessary.")
+    )
     return {
         "status": "INFEASIBLE",
         "assignments": [],
         "objective": None,
-        "explanation": explanation,
-        "conflict": items,
-        "conflict_minimal": conflict is not None and conflict.minimal,
+        **report,
     }
 
 
