@@ -1,8 +1,11 @@
 """OSCE Vienna Document 2011 (FSC.DOC/1/11), Chapter V: prior notification of military activities.
 
-An activity is notifiable when it reaches any threshold below; notification is due 42 days or
-more before it starts. The thresholds are the values commonly cited for Chapter V (paragraphs
-38 and 40.1); see docs/engagements.md for how they were checked.
+An activity is notifiable when it reaches any threshold below at any time (artillery: self-
+propelled and towed artillery, mortars and multiple rocket launchers of 100 mm calibre and above);
+notification is due 42 days or more before it starts. The thresholds are the values commonly cited
+for Chapter V (paragraphs 38 and 40.1); see docs/engagements.md for how they were checked. The
+Document has further triggers (e.g. amphibious or parachute landings of 3,000 troops) that are not
+modelled. Pure Python: the engagements' deadline list and the planning solvers both use it.
 """
 
 from __future__ import annotations

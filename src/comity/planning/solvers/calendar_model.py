@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
-from comity.planning.solvers import osce
+from comity.engagements import vienna
 from comity.planning.solvers.fields import Fields
 from comity.planning.solvers.settings import SolverSettings, read_settings
 
@@ -62,7 +62,13 @@ class Exercise:
 
     @property
     def notifiable(self) -> bool:
-        return osce.is_notifiable(troops=self.troops, tanks=self.tanks, acvs=self.acvs, artillery=self.artillery)
+        return vienna.assess(
+            start=None,
+            troops=self.troops,
+            battle_tanks=self.tanks,
+            armoured_combat_vehicles=self.acvs,
+            artillery_pieces=self.artillery,
+        ).notifiable
 
     def deviation(self, start: int) -> int:
         return 0 if self.preferred_start_week is None else abs(start - self.preferred_start_week)
@@ -95,7 +101,7 @@ class CalendarProblem:
     @property
     def notice_week(self) -> int:
         """The first week a notifiable exercise may start: 42 days or more after the planning date."""
-        earliest = self.planning_date + timedelta(days=osce.NOTICE_DAYS)
+        earliest = self.planning_date + timedelta(days=vienna.NOTIFICATION_LEAD_DAYS)
         return max(1, -(-(earliest - self.calendar_start).days // 7) + 1)
 
     @cached_property

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from comity.planning.solvers import osce
+from comity.engagements import vienna
 from comity.planning.solvers.calendar_model import CalendarProblem
 from comity.planning.solvers.calendar_usage import Usage
 
@@ -22,6 +22,7 @@ def plan_output(
         ex = problem.exercise(ex_id)
         end = start + ex.duration_weeks - 1
         first_day = problem.week_start(start)
+        notify_by = first_day - timedelta(days=vienna.NOTIFICATION_LEAD_DAYS) if ex.notifiable else None
         scheduled.append(
             {
                 "id": ex.id,
@@ -33,7 +34,7 @@ def plan_output(
                 "area": area,
                 "troops": ex.troops,
                 "notifiable": ex.notifiable,
-                "notify_by": (first_day - timedelta(days=osce.NOTICE_DAYS)).isoformat() if ex.notifiable else None,
+                "notify_by": notify_by.isoformat() if notify_by else None,
             }
         )
     unscheduled = [
