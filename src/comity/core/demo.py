@@ -12,8 +12,11 @@ from datetime import date
 from django.db import transaction
 
 from comity.core import services
+from comity.core.authority import Role
 from comity.core.labels import label_from_marking
 from comity.core.models import User
+from comity.core.permissions import holds_role
+from comity.core.roles import role_grant
 from comity.core.selectors import may_see_label
 
 DEMO_PASSWORD = "comity-demo-2026"  # noqa: S105 - printed by `make demo` on purpose; demo accounts only
@@ -26,14 +29,32 @@ class DemoUser:
     clearance: str | None
     description: str
     staff: bool = False
+    #: (role, scope) pairs; see ``core.authority`` for what each role may do.
+    roles: tuple[tuple[str, str], ...] = ()
 
 
 DEMO_USERS = (
-    DemoUser("admin", "BEL", "TOP SECRET", "NATO staff officer, admin rights", staff=True),
-    DemoUser("analyst.nld", "NLD", "SECRET", "Netherlands analyst, NATO SECRET"),
-    DemoUser("attache.fin", "FIN", "RESTRICTED", "Finnish attaché, NATO RESTRICTED"),
-    DemoUser("officer.ukr", "UKR", "UNCLASSIFIED", "Ukrainian liaison officer (PfP partner)"),
-    DemoUser("guest", "AUT", None, "Austrian guest, no NATO clearance"),
+    DemoUser(
+        "admin", "BEL", "TOP SECRET", "Administrator: manages accounts", staff=True, roles=(("administrator", "NATO"),)
+    ),
+    DemoUser("analyst.nld", "NLD", "SECRET", "Netherlands analyst, editor for NLD", roles=(("editor", "NLD"),)),
+    DemoUser("approver.nld", "NLD", "SECRET", "Netherlands desk head, approver for NLD", roles=(("approver", "NLD"),)),
+    DemoUser("attache.fin", "FIN", "RESTRICTED", "Finnish attaché, editor for FIN", roles=(("editor", "FIN"),)),
+    DemoUser(
+        "officer.ukr",
+        "UKR",
+        "UNCLASSIFIED",
+        "Ukrainian liaison officer (partner), editor for UKR",
+        roles=(("editor", "UKR"),),
+    ),
+    DemoUser(
+        "staff.nato",
+        "BEL",
+        "SECRET",
+        "NATO partnership staff, programme manager",
+        roles=(("programme_manager", "NATO"), ("editor", "NATO")),
+    ),
+    DemoUser("guest", "AUT", None, "Austrian guest, read-only", roles=(("viewer", "AUT"),)),
 )
 
 DEMO_NOTE_BODY = (
@@ -52,7 +73,8 @@ DEMO_NOTES = (
 )
 
 
-#: Demo exercises (clearly not real): (key, title, label marking, participants).
+#: Demo exercises (clearly not real): (key, title, label marking, participants). The first
+#: participant leads, so it owns the record and its editors may change it.
 DEMO_EXERCISES = (
     (
         "demo-restricted-staff-exercise",
@@ -84,6 +106,7 @@ def _demo_exercises() -> None:
                 "title": title,
                 "label": marking,
                 "participants": participants,
+                "lead": participants.split(";")[0],
                 "status": "planned",
                 "start_date": f"{this_year + 1}-0{index}-10",
                 "end_date": f"{this_year + 1}-0{index}-14",
@@ -107,7 +130,13 @@ def _demo_programme() -> None:
         ("demo-logistics-seminar", "Demo: logistics seminar"),
     ):
         MenuItem.objects.get_or_create(
-            code=code, defaults={"title": title, "provider": "demo provider", "label": label_from_marking("PUBLIC")}
+            code=code,
+            defaults={
+                "title": title,
+                "provider": "demo provider",
+                "label": label_from_marking("PUBLIC"),
+                "owner": "NATO",
+            },
         )
     PartnerProgramme.objects.get_or_create(
         partner=State.objects.get(iso3="UKR"),
@@ -115,6 +144,7 @@ def _demo_programme() -> None:
         defaults={
             "title": "Demo: partnership programme of Ukraine",
             "label": label_from_marking("NATO UNCLASSIFIED REL TO PFP, NATO"),
+            "owner": "NATO",
         },
     )
 
@@ -168,13 +198,17 @@ def demo_load() -> list[User]:
             user.save(update_fields=["first_name"])
         if spec.clearance:
             services.user_set_clearance(acting_user=None, user=user, policy="NATO", level=spec.clearance)
+        for role, scope in spec.roles:
+            role_grant(acting_user=None, user=user, role=role, scope=scope)
         users.append(user)
     for iso3, title, marking in DEMO_NOTES:
         if not CountryNote.objects.filter(title=title).exists():
             label = label_from_marking(marking)
             country_note_create(
-                # Each note is written by the first demo user who may read its label.
-                acting_user=next(user for user in users if may_see_label(user, label)),
+                # Each note is written by the first demo editor who may read its label.
+                acting_user=next(
+                    user for user in users if may_see_label(user, label) and holds_role(user, Role.EDITOR)
+                ),
                 state=State.objects.get(iso3=iso3),
                 title=title,
                 body=DEMO_NOTE_BODY,

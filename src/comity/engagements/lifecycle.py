@@ -7,6 +7,9 @@ the buttons a page offers.
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from comity.engagements.choices import Status
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -36,3 +39,21 @@ def check_transition(current: str, target: str) -> None:
     if target not in allowed_from(current):
         options = ", ".join(allowed_from(current)) or "nothing (it is final)"
         raise TransitionError(f"an engagement that is {current} cannot become {target}; it can become {options}")
+
+
+def last_day(day: date, precision: str) -> date:
+    """The last day a date can mean: itself, or the end of its month at month precision."""
+    if precision == "month":
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def check_timing(target: str, *, start: date | None, end: date | None, precision: str, today: date) -> None:
+    """Refuse moves the calendar does not allow yet: ``ongoing`` before the start, ``completed``
+    before the end (a month-precision end means the last day of that month)."""
+    if target == Status.ONGOING and start is not None and today < start:
+        raise TransitionError(f"it cannot be ongoing before it starts ({start})")
+    if target == Status.COMPLETED:
+        finish = end or start
+        if finish is not None and today < last_day(finish, precision):
+            raise TransitionError(f"it cannot be completed before it ends ({last_day(finish, precision)})")

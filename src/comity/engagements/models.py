@@ -191,7 +191,6 @@ class ProgrammeActivity(Engagement):
 
     class Meta:
         ordering = ["start_date", "title"]
-        permissions = [("approve_programmeactivity", "May approve partnership activities and send invitations")]
 
 
 class ActivityAssignment(models.Model):

@@ -70,6 +70,7 @@ class _Context:
                 "status": _status(start, end, self.today),
                 "lead_state": None,
                 "lead_organisation": None,
+                "owner": "NATO",  # the alliance's own posture, as NATO publishes it
                 **values,
             },
             participants=participants,

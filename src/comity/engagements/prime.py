@@ -1,11 +1,19 @@
 """The PRIME workflow of a partnership activity: propose, approve, invite, register, report.
 
-Each step is a service call that checks who may take it, moves the activity, records the role
-and writes the change log in one transaction. Approval and invitations need the
-``engagements.approve_programmeactivity`` permission; registration is open to users of an invited
-nation; the feedback report to the proposer or an approver, once the activity has been
-completed. Lifecycle statuses follow: approval plans and approves the engagement; the report
-assesses it.
+Each step is a service call that checks who may take it (``core.authority``), moves the
+activity, records the role and writes the change log in one transaction. An activity is owned by
+its programme's owner (NATO's partnership staff):
+
+* propose: an editor of the partner nation, or a programme manager of the programme's owner;
+  the activity's label must cover the programme's and the menu item's (it copies their title,
+  code and objectives), and be one the proposer may read;
+* approve and invite: a programme manager of the owner, never the proposer or the person who
+  last changed it (four-eyes);
+* register: an editor of an invited nation;
+* report: the proposer or the approver, still holding the role they acted in, once the
+  activity has been completed.
+
+Lifecycle statuses follow: approval plans and approves the engagement; the report assesses it.
 """
 
 from __future__ import annotations
@@ -16,10 +24,14 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from comity.core.audit import audit_create, audit_update, snapshot
+from comity.core.authority import WriteAction
+from comity.core.derivation import uncovered_by
+from comity.core.permissions import WriteDenied, require_write, write_decision
 from comity.core.selectors import may_see_label
 from comity.engagements.choices import ActivityRole, EngagementKind, ParticipantRole, Status, Workflow
 from comity.engagements.models import (
     ActivityAssignment,
+    Engagement,
     EngagementParticipant,
     MenuItem,
     PartnerProgramme,
@@ -30,11 +42,9 @@ from comity.registry.models import State
 if TYPE_CHECKING:
     from comity.core.models import ConfidentialityLabel, User
 
-APPROVE_PERMISSION = "engagements.approve_programmeactivity"
-
 
 class WorkflowError(ValueError):
-    """A PRIME step that this user may not take, or not now."""
+    """A PRIME step that cannot be taken now (wrong state, bad input)."""
 
 
 def _expect(activity: ProgrammeActivity, *states: str) -> None:
@@ -45,14 +55,39 @@ def _expect(activity: ProgrammeActivity, *states: str) -> None:
         )
 
 
-def _approver(user: User) -> None:
-    if not user.has_perm(APPROVE_PERMISSION):
-        raise WorkflowError("only an approver (permission 'approve partnership activities') may take this step")
+def _manager(user: User, activity: ProgrammeActivity) -> None:
+    """Approval and invitations: a programme manager of the owner, four-eyes."""
+    require_write(user, WriteAction.MANAGE_PROGRAMME, activity, activity.owner)
 
 
-def _assign(activity: ProgrammeActivity, role: str, *, user: User | None = None, state: State | None = None) -> None:
+def may_approve(user: User, activity: ProgrammeActivity) -> bool:
+    """Whether the page should offer the approval step to ``user`` (four-eyes included)."""
+    return bool(write_decision(user, WriteAction.MANAGE_PROGRAMME, activity, activity.owner))
+
+
+def may_invite(user: User, activity: ProgrammeActivity) -> bool:
+    """Whether the page should offer invitations: a programme manager, who may also have approved."""
+    return bool(write_decision(user, WriteAction.MANAGE_PROGRAMME, None, activity.owner))
+
+
+def _may_propose(user: User, programme: PartnerProgramme) -> None:
+    for action, owner in (
+        (WriteAction.CREATE, programme.partner.iso3),
+        (WriteAction.MANAGE_PROGRAMME, programme.owner),
+    ):
+        if write_decision(user, action, None, owner):
+            return
+    raise WriteDenied(
+        f"only an editor of {programme.partner.iso3} or a programme manager of {programme.owner or 'the programme'} "
+        "may propose activities for this programme"
+    )
+
+
+def _assign(
+    activity: ProgrammeActivity, role: str, *, acting_user: User, user: User | None = None, state: State | None = None
+) -> None:
     assignment = ActivityAssignment.objects.create(activity=activity, role=role, user=user, state=state)
-    audit_create(assignment, acting_user=user)
+    audit_create(assignment, acting_user=acting_user)
 
 
 def _move(activity: ProgrammeActivity, acting_user: User, workflow: str, **fields: object) -> ProgrammeActivity:
@@ -78,11 +113,19 @@ def activity_propose(
     label: ConfidentialityLabel,
     location: str = "",
 ) -> ProgrammeActivity:
-    """Propose an activity from the menu for a partner's programme."""
+    """Propose an activity from the menu for a partner's programme (see the module's rules)."""
+    _may_propose(acting_user, programme)
     if not may_see_label(acting_user, label):
         raise WorkflowError("you may not give an activity a label above what you may see")
+    needed = uncovered_by(label, [programme.label, menu_item.label])
+    if needed is not None:
+        raise WorkflowError(f"the activity copies its programme and menu item, so its label must be at least {needed}")
     if start_date and end_date and end_date < start_date:
         raise WorkflowError("the activity ends before it starts")
+    if Engagement.objects.filter(key=key).exists():
+        raise WorkflowError(
+            "an activity with this title is already in the programme for this cycle; choose another title"
+        )
     activity = ProgrammeActivity.objects.create(
         key=key,
         kind=EngagementKind.PROGRAMME,
@@ -95,26 +138,27 @@ def activity_propose(
         label=label,
         status=Status.PROPOSED,
         source=f"Partner programme {programme.title}",
+        owner=programme.owner,
     )
     activity.objectives.set(menu_item.objectives.all())
     EngagementParticipant.objects.create(engagement=activity, state=programme.partner, role=ParticipantRole.HOST)
     audit_create(activity, acting_user=acting_user)
-    _assign(activity, ActivityRole.PROPOSER, user=acting_user)
+    _assign(activity, ActivityRole.PROPOSER, acting_user=acting_user, user=acting_user)
     return activity
 
 
 @transaction.atomic
 def activity_approve(*, acting_user: User, activity: ProgrammeActivity) -> ProgrammeActivity:
-    _approver(acting_user)
+    _manager(acting_user, activity)
     _expect(activity, Workflow.PROPOSED)
-    _assign(activity, ActivityRole.APPROVER, user=acting_user)
+    _assign(activity, ActivityRole.APPROVER, acting_user=acting_user, user=acting_user)
     return _move(activity, acting_user, Workflow.APPROVED, status=Status.APPROVED)
 
 
 @transaction.atomic
 def activity_invite(*, acting_user: User, activity: ProgrammeActivity, nations: list[str]) -> ProgrammeActivity:
     """Invite nations (ISO alpha-3) to take part."""
-    _approver(acting_user)
+    require_write(acting_user, WriteAction.MANAGE_PROGRAMME, None, activity.owner)  # inviting is not approving
     _expect(activity, Workflow.APPROVED, Workflow.INVITED)
     codes = sorted({code.strip().upper() for code in nations if code.strip()})
     states = list(State.objects.filter(iso3__in=codes))
@@ -122,7 +166,7 @@ def activity_invite(*, acting_user: User, activity: ProgrammeActivity, nations: 
     if not codes or unknown:
         raise WorkflowError(f"invite at least one known nation; unknown: {', '.join(unknown) or 'none given'}")
     for state in states:
-        _assign(activity, ActivityRole.INVITEE, user=acting_user, state=state)
+        _assign(activity, ActivityRole.INVITEE, acting_user=acting_user, user=acting_user, state=state)
     return _move(activity, acting_user, Workflow.INVITED)
 
 
@@ -137,6 +181,7 @@ def activity_register(*, acting_user: User, activity: ProgrammeActivity, personn
     nation = acting_user.nationality
     if nation not in invited_nations(activity):
         raise WorkflowError(f"{nation or 'your nation'} has not been invited to this activity")
+    require_write(acting_user, WriteAction.CREATE, None, nation)  # registering commits the nation
     if personnel < 1:
         raise WorkflowError("register at least one participant")
     participant, created = EngagementParticipant.objects.get_or_create(
@@ -148,7 +193,7 @@ def activity_register(*, acting_user: User, activity: ProgrammeActivity, personn
     if not created:
         participant.personnel = personnel
         participant.save(update_fields=["personnel"])
-    _assign(activity, ActivityRole.REGISTRANT, user=acting_user, state=participant.state)
+    _assign(activity, ActivityRole.REGISTRANT, acting_user=acting_user, user=acting_user, state=participant.state)
     return _move(activity, acting_user, Workflow.REGISTERED)
 
 
@@ -164,7 +209,12 @@ def activity_report(*, acting_user: User, activity: ProgrammeActivity, feedback:
         )
     )
     if acting_user.pk not in holders:
-        raise WorkflowError("only the proposer or an approver of this activity may report on it")
+        raise WriteDenied("only the proposer or an approver of this activity may report on it")
+    if not (
+        write_decision(acting_user, WriteAction.CREATE, None, activity.programme.partner.iso3)
+        or write_decision(acting_user, WriteAction.MANAGE_PROGRAMME, None, activity.owner)
+    ):
+        raise WriteDenied("the feedback report needs the role you proposed or approved the activity in")
     if not feedback.strip():
         raise WorkflowError("the feedback report is empty")
     return _move(activity, acting_user, Workflow.REPORTED, feedback=feedback.strip(), status=Status.ASSESSED)

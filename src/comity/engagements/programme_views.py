@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 from comity.core.labels import LabelError, label_from_marking
 from comity.core.models import AuditEntry
 from comity.core.selectors import access_or_404
-from comity.engagements import prime
+from comity.engagements import prime, services
 from comity.engagements.choices import ActivityRole
-from comity.engagements.lifecycle import allowed_from
 from comity.engagements.models import MenuItem, PartnerProgramme, ProgrammeActivity
 
 
@@ -76,8 +75,9 @@ def activity_detail(request: HttpRequest, key: str) -> HttpResponse:
         "activity": activity,
         "assignments": activity.assignments.select_related("user", "state"),
         "participants": activity.participants.select_related("state"),
-        "next_states": allowed_from(activity.status),
-        "may_approve": user.has_perm(prime.APPROVE_PERMISSION),
+        "next_states": services.moves_allowed(user, activity),
+        "may_approve": prime.may_approve(user, activity),
+        "may_invite": prime.may_invite(user, activity),
         "invited": prime.invited_nations(activity),
         "may_report": activity.assignments.filter(
             role__in=[ActivityRole.PROPOSER, ActivityRole.APPROVER], user_id=user.pk

@@ -11,16 +11,19 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from comity.core.audit import audit_create, audit_entry, audit_update, snapshot
+from comity.core.audit import audit_create, audit_entry, snapshot
+from comity.core.authority import WriteAction
 from comity.core.labels import LabelError, label_from_marking
 from comity.core.models.audit import AuditAction
+from comity.core.permissions import WriteDenied, default_owner, require_write, write_decision
 from comity.core.selectors import access_or_404, may_see_label, visible_label_ids
 from comity.engagements.bulk import NewRecord, bulk_create_engagements
-from comity.engagements.choices import EngagementKind, ObjectiveLevel, ParticipantRole
+from comity.engagements.choices import EngagementKind, ObjectiveLevel, ParticipantRole, Status
 from comity.engagements.importing import ExerciseRow, ParsedFile, Reject
 from comity.engagements.kinds import KIND_MODELS
-from comity.engagements.lifecycle import TransitionError, check_transition
+from comity.engagements.lifecycle import TransitionError, allowed_from, check_timing, check_transition
 from comity.engagements.models import Engagement, EngagementParticipant, Exercise, Objective
 from comity.registry.models import Organisation, State
 
@@ -60,6 +63,7 @@ class _Resolver:
         self.objectives = {o.code: o for o in objectives}
         self.labels: dict[str, ConfidentialityLabel] = {}
         self.visible_labels = None if acting_user is None else set(visible_label_ids(acting_user))
+        self.owner = "" if acting_user is None else default_owner(acting_user)
 
     def state(self, code: str, column: str) -> State:
         if code not in self.states:
@@ -83,7 +87,12 @@ EXERCISE_ONLY = ("series", "domain", "scenario", "battle_tanks", "armoured_comba
 
 
 def _fields(row: ExerciseRow, resolver: _Resolver) -> dict[str, Any]:
-    """The base fields every kind shares, with codes resolved."""
+    """The base fields every kind shares, with codes resolved.
+
+    The owner of a row a user imports is the scope they edit for (``default_owner``); a shipped
+    row (the system imports it) is owned by the organisation or nation its source names as the
+    lead, and by nobody when the source names none.
+    """
     lead_state = lead_org = None
     if len(row.leads) == 1 and row.leads[0] in resolver.organisations:
         lead_org = resolver.organisations[row.leads[0]]
@@ -106,6 +115,7 @@ def _fields(row: ExerciseRow, resolver: _Resolver) -> dict[str, Any]:
         "label": resolver.label(row.label),
         "source": row.source,
         "notes": row.notes,
+        "owner": resolver.owner or (row.leads[0] if row.leads else ""),
     }
 
 
@@ -136,52 +146,43 @@ def engagement_upsert(
     report: ImportReport,
     visible_labels: set[int] | None = None,
 ) -> Engagement:
-    """Create or update one engagement by natural key, with its participants and objectives.
+    """Create or update one engagement of an import by natural key, counting the outcome.
 
-    Counts the outcome in ``report`` (nothing is written when nothing changed) and logs the
-    change, with the participant list beside the fields so a changed list shows in history.
+    A thin adapter: a new key goes through ``engagement_create``'s checks and writer, an existing
+    one through ``engagement_update``'s, so an imported change is checked and logged exactly as
+    the same change made in the API. ``acting_user`` None is the system loading shipped data.
     """
     existing = Engagement.objects.filter(key=key).first()
-    if existing is not None and (
-        existing.kind != values["kind"] or (visible_labels is not None and existing.label_id not in visible_labels)
-    ):
-        raise LookupError(f"key {key!r} is already used by another record")
-    with transaction.atomic():
-        if existing is None:
-            record = model.objects.create(key=key, **values)
-            record.objectives.set(objectives)
-            EngagementParticipant.objects.bulk_create(
-                EngagementParticipant(engagement=record, state_id=state, role=role) for state, role in participants
+    hidden = existing is not None and visible_labels is not None and existing.label_id not in visible_labels
+    if existing is not None and (hidden or existing.kind != values["kind"]):
+        raise LookupError(KEY_TAKEN.format(key=key))
+    states = {state.pk: state for state in State.objects.filter(pk__in={state for state, _ in participants})}
+    links = [(states[state], role, None) for state, role in sorted(participants)]
+    if existing is not None and acting_user is not None:
+        values = {name: value for name, value in values.items() if name != "owner"}  # an import keeps the owner
+    try:
+        with transaction.atomic():
+            if existing is None:
+                record = _checked_create(
+                    acting_user=acting_user,
+                    model=model,
+                    key=key,
+                    values=values,
+                    participants=links,
+                    objectives=objectives,
+                )
+                report.imported += 1
+                return record
+            record, changed = _update(
+                acting_user=acting_user, engagement=existing, values=values, participants=links, objectives=objectives
             )
-            audit_create(record, acting_user=acting_user)
-            report.imported += 1
-            return record
-        record = model.objects.get(pk=existing.pk)
-        before = snapshot(record)
-        for attr, value in values.items():
-            setattr(record, attr, value)
-        current = set(EngagementParticipant.objects.filter(engagement=record).values_list("state_id", "role"))
-        same_links = current == participants and {o.pk for o in record.objectives.all()} == {o.pk for o in objectives}
-        if snapshot(record) == before and same_links:
-            report.unchanged += 1
-            return record
-        record.save()
-        record.objectives.set(objectives)
-        for stale in EngagementParticipant.objects.filter(engagement=record):
-            if (stale.state_id, stale.role) not in participants:
-                stale.delete()
-        EngagementParticipant.objects.bulk_create(
-            EngagementParticipant(engagement=record, state_id=state, role=role)
-            for state, role in participants - current
-        )
-        before["participants"] = sorted(f"{state}:{role}" for state, role in current)
-        after = snapshot(record)
-        after["participants"] = sorted(f"{state}:{role}" for state, role in participants)
-        audit_entry(
-            acting_user=acting_user, action=AuditAction.UPDATE, instance=record, before=before, after=after
-        ).save()
+    except (WriteDenied, EngagementChangeError) as exc:
+        raise LookupError(str(exc)) from exc
+    if changed:
         report.updated += 1
-        return record
+    else:
+        report.unchanged += 1
+    return record
 
 
 def _kind_values(row: ExerciseRow, kind: str, resolver: _Resolver, acting_user: User | None) -> dict[str, Any]:
@@ -236,6 +237,10 @@ def engagements_import(*, acting_user: User | None, kind: str, parsed: ParsedFil
                     visible_labels=resolver.visible_labels,
                 )
             else:
+                if acting_user is not None:
+                    decision = write_decision(acting_user, WriteAction.CREATE, None, values["owner"])
+                    if not decision:
+                        raise LookupError(decision.reason)
                 new.append(NewRecord(row.key, values, participants, objectives))
         except LookupError as exc:
             report.rejects.append(Reject(row.line, str(exc.args[0])))
@@ -250,15 +255,40 @@ def exercises_import(*, acting_user: User | None, parsed: ParsedFile) -> ImportR
     return engagements_import(acting_user=acting_user, kind=EngagementKind.EXERCISE, parsed=parsed)
 
 
+def _check_move(acting_user: User | None, record: Engagement, to: str) -> None:
+    """A lifecycle move: allowed by the table, by the calendar and by the write rule.
+
+    Approval needs an approver of the owner (four-eyes); every other move an editor. A partnership
+    activity is approved only through its PRIME approval step, which checks the programme's rule.
+    """
+    check_transition(record.status, to)
+    if record.kind == EngagementKind.PROGRAMME and to == Status.APPROVED:
+        raise TransitionError("a partnership activity is approved through its PRIME approval step")
+    check_timing(
+        to, start=record.start_date, end=record.end_date, precision=record.date_precision, today=timezone.localdate()
+    )
+    if acting_user is not None:
+        action = WriteAction.APPROVE if to == Status.APPROVED else WriteAction.MOVE
+        require_write(acting_user, action, record, record.owner)
+
+
 @transaction.atomic
 def engagement_transition(*, acting_user: User | None, engagement: Engagement, to: str) -> Engagement:
-    """Move an engagement along its lifecycle; refuse moves the state machine does not allow."""
-    check_transition(engagement.status, to)
-    before = snapshot(engagement)
-    engagement.status = to
-    engagement.save(update_fields=["status", "updated"])
-    audit_update(engagement, before, acting_user=acting_user)
-    return engagement
+    """Move an engagement along its lifecycle: the same path as a PATCH of ``status`` alone.
+
+    Raises ``TransitionError`` when the table or the calendar refuse the move, ``WriteDenied``
+    when the user's roles do.
+    """
+    current = engagement
+    if acting_user is not None:
+        current = access_or_404(Engagement.objects.all(), acting_user, pk=engagement.pk)  # hidden: 404, not 403
+    try:
+        _check_move(acting_user, current, to)
+        record, _ = _update(acting_user=acting_user, engagement=current, values={"status": to})
+    except EngagementChangeError as exc:
+        raise TransitionError(str(exc)) from exc
+    engagement.refresh_from_db()  # the caller's object shows the move too
+    return record
 
 
 #: The alliance's strategic goals of military diplomacy, the roots of the objective tree.
@@ -299,24 +329,22 @@ def _check_dates(start: date | None, end: date | None) -> None:
         raise EngagementChangeError("end_date", f"the record ends ({end}) before it starts ({start})")
 
 
-@transaction.atomic
-def engagement_create(
+#: The answer to a key that is taken, whether by a record the caller may see or not: the same
+#: words either way, so that a hidden record's key is not confirmed by a different message.
+KEY_TAKEN = "key {key!r} is not available; choose another key"
+
+
+def _insert(
     *,
-    acting_user: User,
+    acting_user: User | None,
     model: type[Engagement],
-    kind: str,
     key: str,
     values: dict[str, Any],
     participants: list[tuple[State, str, int | None]],
     objectives: list[Objective],
 ) -> Engagement:
-    """Record a new engagement of any kind, with participants (state, role, personnel)."""
-    if not may_see_label(acting_user, values["label"]):
-        raise LookupError("you may not give a record a label above what you may see")
-    if Engagement.objects.filter(key=key).exists():
-        raise LookupError(f"key {key!r} is already used by another record")
-    _check_dates(values.get("start_date"), values.get("end_date"))
-    record = model.objects.create(key=key, kind=kind, **values)
+    """Write a new record with its links and change-log entry (the checks are the caller's)."""
+    record = model.objects.create(key=key, **values)
     record.objectives.set(objectives)
     EngagementParticipant.objects.bulk_create(
         EngagementParticipant(engagement=record, state=state, role=role, personnel=personnel)
@@ -324,6 +352,55 @@ def engagement_create(
     )
     audit_create(record, acting_user=acting_user)
     return record
+
+
+def _checked_create(
+    *,
+    acting_user: User | None,
+    model: type[Engagement],
+    key: str,
+    values: dict[str, Any],
+    participants: list[tuple[State, str, int | None]],
+    objectives: list[Objective],
+) -> Engagement:
+    if acting_user is not None:
+        values = {**values, "owner": values.get("owner") or default_owner(acting_user)}
+        require_write(acting_user, WriteAction.CREATE, None, values["owner"])
+        if not may_see_label(acting_user, values["label"]):
+            raise EngagementChangeError("label", "you may not give a record a label above what you may see")
+    if Engagement.objects.filter(key=key).exists():
+        raise EngagementChangeError("key", KEY_TAKEN.format(key=key))
+    _check_dates(values.get("start_date"), values.get("end_date"))
+    return _insert(
+        acting_user=acting_user, model=model, key=key, values=values, participants=participants, objectives=objectives
+    )
+
+
+@transaction.atomic
+def engagement_create(
+    *,
+    acting_user: User | None,
+    model: type[Engagement],
+    kind: str,
+    key: str,
+    values: dict[str, Any],
+    participants: list[tuple[State, str, int | None]],
+    objectives: list[Objective],
+) -> Engagement:
+    """Record a new engagement of any kind, with participants (state, role, personnel).
+
+    The owner is ``values["owner"]`` or the user's default scope; the user must be an editor of
+    it (``WriteDenied`` otherwise) and may give only a label they can read. A taken key answers
+    the same whether or not the caller may see the record that holds it.
+    """
+    return _checked_create(
+        acting_user=acting_user,
+        model=model,
+        key=key,
+        values={**values, "kind": kind},
+        participants=participants,
+        objectives=objectives,
+    )
 
 
 #: What identifies a record and so never changes: the natural key and the kind.
@@ -335,10 +412,14 @@ def _participant_codes(participants: Iterable[tuple[str, str, int | None]]) -> l
     return sorted(f"{iso3}:{role}" + ("" if n is None else f":{n}") for iso3, role, n in participants)
 
 
+#: Fields no write may set: the database keeps them.
+MANAGED_FIELDS = ("id", "engagement_ptr", "created", "updated")
+
+
 @transaction.atomic
 def engagement_update(
     *,
-    acting_user: User,
+    acting_user: User | None,
     engagement: Engagement,
     values: dict[str, Any],
     participants: list[tuple[State, str, int | None]] | None = None,
@@ -346,29 +427,55 @@ def engagement_update(
 ) -> Engagement:
     """Change an engagement of any kind; ``key`` and ``kind`` stay as they are.
 
-    A record the user may not see answers ``Http404``, as reading it does. A new label must be one
-    the user may see (as for ``engagement_create``); a new status must be a move the lifecycle
-    table allows; the record may not end before it starts. Participants (state, role, personnel)
-    and objectives are replaced only when given. One change-log entry holds the fields before and
-    after, with the given links beside them; nothing is written when nothing changed.
+    A record the user may not see answers ``Http404``, as reading it does; one they may see but
+    not change ``WriteDenied`` (403) with the reason. A new label must be one the user may see; a
+    new status must be a move the lifecycle table, the calendar and the user's roles allow; the
+    owner changes only to a scope the user also edits for; the record may not end before it
+    starts. Participants (state, role, personnel) and objectives are replaced only when given.
+    One change-log entry holds the fields before and after, with the given links beside them;
+    nothing is written when nothing changed.
     """
+    record, _ = _update(
+        acting_user=acting_user, engagement=engagement, values=values, participants=participants, objectives=objectives
+    )
+    return record
+
+
+def _update(
+    *,
+    acting_user: User | None,
+    engagement: Engagement,
+    values: dict[str, Any],
+    participants: list[tuple[State, str, int | None]] | None = None,
+    objectives: list[Objective] | None = None,
+) -> tuple[Engagement, bool]:
+    """``engagement_update``, saying whether anything changed (imports count it)."""
     model = KIND_MODELS.get(engagement.kind, Engagement)
-    record = access_or_404(model.objects.select_for_update(), acting_user, pk=engagement.pk)
-    changeable = {f.name for f in model._meta.concrete_fields} - {"id", "engagement_ptr", "created", "updated"}
+    if acting_user is None:
+        record = model.objects.select_for_update().get(pk=engagement.pk)
+    else:
+        record = access_or_404(model.objects.select_for_update(), acting_user, pk=engagement.pk)
+    changeable = {f.name for f in model._meta.concrete_fields} - set(MANAGED_FIELDS)
     unknown = set(values) - changeable
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
     for name in IMMUTABLE_FIELDS:
         if name in values and values[name] != getattr(record, name):
             raise EngagementChangeError(name, f"the {name} of a record cannot change")
-    label = values.get("label")
-    if label is not None and label.pk != record.label_id and not may_see_label(acting_user, label):
-        raise EngagementChangeError("label", "you may not give a record a label above what you may see")
-    if values.get("status", record.status) != record.status:
-        try:
-            check_transition(record.status, values["status"])
-        except TransitionError as exc:
-            raise EngagementChangeError("status", str(exc)) from exc
+    moving = values.get("status", record.status) != record.status
+    if acting_user is not None:
+        if not moving or set(values) - {"status"}:
+            require_write(acting_user, WriteAction.CHANGE, record, record.owner)
+        if values.get("owner", record.owner) != record.owner:
+            require_write(acting_user, WriteAction.CREATE, None, values["owner"])
+        label = values.get("label")
+        if label is not None and label.pk != record.label_id and not may_see_label(acting_user, label):
+            raise EngagementChangeError("label", "you may not give a record a label above what you may see")
+        if moving:
+            try:
+                _check_move(acting_user, record, values["status"])
+            except TransitionError as exc:
+                raise EngagementChangeError("status", str(exc)) from exc
 
     before = snapshot(record)
     for name, value in values.items():
@@ -384,7 +491,7 @@ def engagement_update(
         links_before["objectives"] = sorted(record.objectives.values_list("code", flat=True))
         links_after["objectives"] = sorted(o.code for o in objectives)
     if snapshot(record) == before and links_after == links_before:
-        return record
+        return record, False
 
     record.save()
     if participants is not None and links_after["participants"] != links_before["participants"]:
@@ -402,4 +509,19 @@ def engagement_update(
         before={**before, **links_before},
         after={**snapshot(record), **links_after},
     ).save()
-    return record
+    return record, True
+
+
+def moves_allowed(user: User, record: Engagement) -> list[str]:
+    """The lifecycle moves ``user`` may make on ``record`` now: the buttons a page offers.
+
+    Asks the same check the move itself runs, so a page never offers a move that would be refused.
+    """
+    allowed = []
+    for target in allowed_from(record.status):
+        try:
+            _check_move(user, record, target)
+        except (TransitionError, WriteDenied):
+            continue
+        allowed.append(target)
+    return allowed

@@ -22,7 +22,7 @@ from comity.engagements import selectors, services
 from comity.engagements.choices import EngagementKind
 from comity.engagements.filtersets import EngagementFilter
 from comity.engagements.kinds import kind_fields, specific
-from comity.engagements.lifecycle import TransitionError, allowed_from
+from comity.engagements.lifecycle import TransitionError
 from comity.engagements.models import Engagement, Objective
 from comity.registry.models import State
 
@@ -108,7 +108,7 @@ def exercise_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "exercise": exercise,
             "history": history,
-            "next_states": allowed_from(exercise.status),
+            "next_states": services.moves_allowed(request.user, exercise),
         },
     )
 
@@ -142,7 +142,7 @@ def record_detail(request: HttpRequest, key: str) -> HttpResponse:
             "record": record,
             "facts": facts,
             "history": history,
-            "next_states": allowed_from(record.status),
+            "next_states": services.moves_allowed(request.user, record),
             "participants": record.participants.select_related("state"),
         },
     )

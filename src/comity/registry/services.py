@@ -15,9 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from comity.core.audit import audit_create, audit_delete, audit_entry, audit_update, snapshot
+from comity.core.authority import WriteAction
 from comity.core.models import AuditEntry, ConfidentialityLabel
 from comity.core.models.audit import AuditAction
-from comity.core.selectors import may_see_label
+from comity.core.permissions import default_owner, require_write
+from comity.core.selectors import access_or_404, may_see_label
 from comity.registry.loader import REGISTRY_DIR, read_registry
 from comity.registry.models import CountryNote, Membership, Organisation, Participation, PartnershipFramework, State
 
@@ -164,9 +166,12 @@ def _check_label(acting_user: User, label: ConfidentialityLabel) -> None:
 def country_note_create(
     *, acting_user: User, state: State, title: str, body: str, label: ConfidentialityLabel, source: str = ""
 ) -> CountryNote:
-    """Record a labelled note on a country (e.g. an attaché's assessment)."""
+    """Record a labelled note on a country (e.g. an attaché's assessment), owned by the scope the
+    author edits for; the author is always the acting user."""
+    owner = default_owner(acting_user)
+    require_write(acting_user, WriteAction.CREATE, None, owner)
     _check_label(acting_user, label)
-    note = CountryNote(state=state, title=title, body=body, label=label, source=source, author=acting_user)
+    note = CountryNote(state=state, title=title, body=body, label=label, source=source, author=acting_user, owner=owner)
     note.full_clean()
     note.save()
     audit_create(note, acting_user=acting_user)
@@ -175,11 +180,13 @@ def country_note_create(
 
 @transaction.atomic
 def country_note_update(*, acting_user: User, note: CountryNote, **changes: Any) -> CountryNote:
-    """Change a note's title, body, source or label."""
+    """Change a note's title, body, source or label: an editor of the note's owner (403 otherwise)."""
     allowed = {"title", "body", "source", "label"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+    note = access_or_404(CountryNote.objects.select_for_update(), acting_user, pk=note.pk)
+    require_write(acting_user, WriteAction.CHANGE, note, note.owner)
     if "label" in changes and changes["label"].pk != note.label_id:
         _check_label(acting_user, changes["label"])
     before = snapshot(note)
@@ -193,5 +200,8 @@ def country_note_update(*, acting_user: User, note: CountryNote, **changes: Any)
 
 @transaction.atomic
 def country_note_delete(*, acting_user: User, note: CountryNote) -> None:
+    """Delete a note: an editor of the note's owner (403 otherwise; 404 for a note one may not see)."""
+    note = access_or_404(CountryNote.objects.select_for_update(), acting_user, pk=note.pk)
+    require_write(acting_user, WriteAction.DELETE, note, note.owner)
     audit_delete(note, acting_user=acting_user)
     note.delete()

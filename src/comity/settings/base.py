@@ -175,6 +175,9 @@ SPECTACULAR_SETTINGS = {
 COMITY_GROUP_RESOLVER = "comity.registry.selectors.groups_of_nation"
 COMITY_GROUP_MEMBERS = "comity.registry.selectors.group_members"
 
+# Four-eyes approval: nobody approves a record they proposed or last changed (on by default).
+COMITY_FOUR_EYES = env_bool("COMITY_FOUR_EYES", default=True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -10,6 +10,7 @@ from comity.core.models.labels import (
     LabelCategoryValue,
     SecurityPolicy,
 )
+from comity.core.models.roles import RoleAssignment
 from comity.core.models.users import CategoryGrant, Clearance, LoginSession, User
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "LabelledModel",
     "LabelledQuerySet",
     "LoginSession",
+    "RoleAssignment",
     "SecurityPolicy",
     "User",
 ]

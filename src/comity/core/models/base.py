@@ -28,11 +28,35 @@ class LabelledQuerySet(models.QuerySet):
 
         return self.filter(label_id__in=visible_label_ids(user))
 
+    def editable_by(self, user: User, action: str = "change") -> Self:
+        """Rows the user may see **and** take ``action`` on: the write rule compiled to SQL.
+
+        ``core.authority.decide_write`` is the same rule as a pure function; a property test
+        holds the two together. Pages use this to offer an action only where it works.
+        """
+        from comity.core.permissions import writable_owners
+
+        return self.visible_to(user).filter(owner__in=writable_owners(user, action))
+
 
 class LabelledModel(models.Model):
-    """Abstract base for every record that can be shared: it carries a confidentiality label."""
+    """Abstract base for every record that can be shared: a confidentiality label and an owner.
+
+    The owner is the nation (ISO 3166 alpha-3) or organisation (``NATO``) on whose behalf the
+    record was entered; the write rule (``core.authority``) lets only that scope's editors change
+    it. Empty means a shipped record whose owner its source does not name: it changes only by
+    loading its data file again.
+    """
 
     label = models.ForeignKey(ConfidentialityLabel, on_delete=models.PROTECT, related_name="+")
+    owner = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        db_default="",
+        db_index=True,
+        help_text="Nation (ISO3) or organisation code on whose behalf the record was entered.",
+    )
 
     objects = LabelledQuerySet.as_manager()
 

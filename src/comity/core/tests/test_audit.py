@@ -22,7 +22,7 @@ def _note(author: User, marking: str, *, title: str = "T") -> CountryNote:
 
 
 def test_create_update_delete_are_logged_with_before_and_after() -> None:
-    author = make_user("NLD", "SECRET")
+    author = make_user("NLD", "SECRET", roles=("editor",))
     label = label_from_marking("NATO RESTRICTED REL TO NLD")
     note = country_note_create(
         acting_user=author, state=State.objects.get(iso3="EST"), title="A", body="b", label=label
@@ -39,7 +39,7 @@ def test_create_update_delete_are_logged_with_before_and_after() -> None:
 
 
 def test_a_failed_write_leaves_no_log_row() -> None:
-    author = make_user("NLD", "SECRET")
+    author = make_user("NLD", "SECRET", roles=("editor",))
     before = AuditEntry.objects.count()
 
     def write_then_fail() -> None:
@@ -67,7 +67,7 @@ def test_secrets_never_reach_the_log() -> None:
 
 
 def test_log_entries_follow_the_records_label() -> None:
-    author = make_user("NLD", "SECRET")
+    author = make_user("NLD", "SECRET", roles=("editor",))
     outsider = make_user("AUT")
     _note(author, "NATO SECRET REL TO NLD", title="Secret")
     assert AuditEntry.objects.visible_to(author).filter(object_repr="Secret").exists()
@@ -75,7 +75,7 @@ def test_log_entries_follow_the_records_label() -> None:
 
 
 def test_lowering_a_label_keeps_the_old_values_under_the_old_label() -> None:
-    author = make_user("NLD", "SECRET")
+    author = make_user("NLD", "SECRET", roles=("editor",))
     restricted_reader = make_user("NLD", "RESTRICTED")
     note = _note(author, "NATO SECRET REL TO NLD", title="Secret title")
     country_note_update(
@@ -89,7 +89,7 @@ def test_lowering_a_label_keeps_the_old_values_under_the_old_label() -> None:
 
 
 def test_raising_releasability_meets_both_audiences() -> None:
-    author = make_user("FIN", "SECRET")
+    author = make_user("FIN", "SECRET", roles=("editor",))
     note = _note(author, "NATO RESTRICTED REL TO NATO", title="T")
     country_note_update(acting_user=author, note=note, label=label_from_marking("NATO SECRET REL TO FIN, SWE"))
     entry = AuditEntry.objects.get(object_id=str(note.pk), content_type__model="countrynote", action="update")
@@ -100,7 +100,7 @@ def test_raising_releasability_meets_both_audiences() -> None:
 def test_nobody_labels_a_note_above_what_they_may_see() -> None:
     from django.core.exceptions import ValidationError
 
-    author = make_user("NLD", "RESTRICTED")
+    author = make_user("NLD", "RESTRICTED", roles=("editor",))
     with pytest.raises(ValidationError, match="above what you may see"):
         _note(author, "NATO SECRET REL TO NLD", title="T")
     note = _note(author, "NATO RESTRICTED REL TO NLD", title="T")

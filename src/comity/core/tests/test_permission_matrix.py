@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def make_note() -> CountryNote:
-    author = make_user("NLD", "SECRET")
+    author = make_user("NLD", "SECRET", roles=("editor",))
     return country_note_create(
         acting_user=author,
         state=State.objects.get(iso3="LVA"),
@@ -103,7 +103,7 @@ def make_programme_record() -> PartnerProgramme:
 
 
 def make_activity_record() -> ProgrammeActivity:
-    proposer = make_user("NLD", "SECRET")
+    proposer = make_user("NLD", "SECRET", roles=("programme_manager:NATO",))
     return activity_propose(
         acting_user=proposer,
         programme=make_programme("GEO", "2032"),

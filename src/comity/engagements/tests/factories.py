@@ -8,7 +8,9 @@ from comity.registry.models import State
 
 
 def make_menu_item(code: str = "test-course", title: str = "Test course", marking: str = "PUBLIC") -> MenuItem:
-    return MenuItem.objects.create(code=code, title=title, provider="Test provider", label=label_from_marking(marking))
+    return MenuItem.objects.create(
+        code=code, title=title, provider="Test provider", label=label_from_marking(marking), owner="NATO"
+    )
 
 
 def make_programme(
@@ -19,4 +21,5 @@ def make_programme(
         cycle=cycle,
         title=title or f"Test programme {partner} {cycle}",
         label=label_from_marking(marking),
+        owner="NATO",
     )

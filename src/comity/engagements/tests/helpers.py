@@ -13,11 +13,13 @@ from comity.engagements.models import Exercise
 from comity.engagements.services import exercises_import
 
 
-def make_exercise(key: str = "test-exercise", **fields: Any) -> Exercise:
-    """Import one exercise row as the system and return it."""
+def make_exercise(key: str = "test-exercise", owner: str | None = None, **fields: Any) -> Exercise:
+    """Import one exercise row as the system and return it (owned by ``owner`` when given)."""
     row = {"key": key, "title": fields.pop("title", key), **{k: str(v) for k, v in fields.items()}}
     report = exercises_import(acting_user=None, parsed=ParsedFile(rows=[check_row(1, row, date(2026, 1, 1))]))
     assert not report.rejects, report.rejects
+    if owner is not None:
+        Exercise.objects.filter(key=key).update(owner=owner)
     return Exercise.objects.get(key=key)
 
 
@@ -39,10 +41,11 @@ KIND_EXAMPLES = {
 EXAMPLES = {**KIND_EXAMPLES, "exercises": {"series": "Test series", "domain": "land", "battle_tanks": 40}}
 
 
-def logged_in(nation: str, username: str, clearance: str = "SECRET") -> Client:
-    """A test client signed in as a new user of ``nation`` holding ``clearance``."""
+def logged_in(nation: str, username: str, clearance: str = "SECRET", roles: tuple[str, ...] = ("editor",)) -> Client:
+    """A test client signed in as a new user of ``nation`` holding ``clearance`` and ``roles``
+    (by default an editor for their nation)."""
     client = Client()
-    client.force_login(make_user(nation, clearance, username=username))
+    client.force_login(make_user(nation, clearance, username=username, roles=roles))
     return client
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def client_nld() -> Client:
     client = Client()
-    client.force_login(make_user("NLD", "SECRET", username="planner"))
+    client.force_login(make_user("NLD", "SECRET", username="planner", roles=("editor",)))
     return client
 
 
@@ -26,6 +26,7 @@ def client_nld() -> Client:
 def exercises() -> None:
     make_exercise(
         "api-a",
+        owner="NLD",
         title="Api A",
         start_date="2018-10-25",
         end_date="2018-11-23",
@@ -37,6 +38,7 @@ def exercises() -> None:
     )
     make_exercise(
         "api-b",
+        owner="NLD",
         title="Api B",
         start_date="2022-03-14",
         end_date="2022-04-01",

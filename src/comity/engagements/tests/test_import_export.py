@@ -141,7 +141,7 @@ def _written(keys: list[str], after_entry: int) -> dict[str, Any]:
 def test_the_bulk_path_writes_what_creating_one_record_at_a_time_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """New keys go in bulk (COPY on PostgreSQL, executemany on SQLite); the result, change log
     included, is the same as the ORM's own create and ``audit_create`` per record, on each database."""
-    importer = make_user("NLD", "RESTRICTED", username="importer")
+    importer = make_user("NLD", "RESTRICTED", username="importer", roles=("editor",))
     parsed = parse_file(ENGAGEMENTS_DIR / "exercises.csv", TODAY)
     keys = [row.key for row in parsed.rows]
 

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def planner() -> Client:
     client = Client()
-    client.force_login(make_user("NLD", "SECRET", username="rotation-planner"))
+    client.force_login(make_user("NLD", "SECRET", username="rotation-planner", roles=("editor",)))
     return client
 
 

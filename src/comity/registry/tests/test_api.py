@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api() -> Client:
-    token = user_token(acting_user=None, user=make_user("NLD", "SECRET", username="apiuser"))
+    token = user_token(acting_user=None, user=make_user("NLD", "SECRET", username="apiuser", roles=("editor",)))
     return Client(HTTP_AUTHORIZATION=f"Token {token}")
 
 
@@ -78,7 +78,7 @@ def test_note_crud_through_the_api(api: Client) -> None:
 
 
 def test_note_list_query_count_does_not_grow(api: Client) -> None:
-    author = make_user("NLD", "SECRET")
+    author = make_user("NLD", "SECRET", roles=("editor",))
     state = State.objects.get(iso3="EST")
 
     def count_queries() -> int:

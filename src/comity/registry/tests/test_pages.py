@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def analyst_client() -> Client:
     client = Client()
-    client.force_login(make_user("NLD", "SECRET", username="analyst"))
+    client.force_login(make_user("NLD", "SECRET", username="analyst", roles=("editor",)))
     return client
 
 
@@ -55,7 +55,7 @@ def test_map_page_points_at_vendored_assets(analyst_client: Client) -> None:
 
 
 def test_banner_shows_the_highest_label_top_and_bottom(analyst_client: Client) -> None:
-    author = make_user("NLD", "SECRET")
+    author = make_user("NLD", "SECRET", roles=("editor",))
     state = State.objects.get(iso3="EST")
     for marking in ("PUBLIC", "NATO RESTRICTED REL TO NATO", "NATO SECRET REL TO NLD, FIN"):
         country_note_create(acting_user=author, state=state, title=marking, body="b", label=label_from_marking(marking))

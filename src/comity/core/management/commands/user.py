@@ -7,12 +7,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from comity.core import services
+from comity.core import roles, services
 from comity.core.models import User
 
 
 class Command(BaseCommand):
-    help = "Manage users: add, clear, token, deactivate, list."
+    help = "Manage users: add, clear, token, deactivate, list, grant, revoke, roles."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -32,6 +32,21 @@ class Command(BaseCommand):
         off = sub.add_parser("deactivate", help="Deactivate a user and end all their sessions.")
         off.add_argument("username")
         sub.add_parser("list", help="List users as JSON.")
+        grant = sub.add_parser("grant", help="Give a user a role within a scope (a nation or an organisation).")
+        grant.add_argument("username")
+        grant.add_argument(
+            "--role", required=True, help="viewer, editor, approver, programme_manager, auditor, administrator"
+        )
+        grant.add_argument(
+            "--scope", required=True, help="ISO 3166 alpha-3 code or organisation code, e.g. FIN or NATO"
+        )
+        revoke = sub.add_parser("revoke", help="Take a role within a scope away from a user.")
+        revoke.add_argument("username")
+        revoke.add_argument("--role", required=True)
+        revoke.add_argument("--scope", required=True)
+        held = sub.add_parser("roles", help="Print a user's roles.")
+        held.add_argument("username")
+        held.add_argument("--format", choices=["json", "text"], default="text")
 
     def _user(self, username: str) -> User:
         try:
@@ -78,5 +93,22 @@ class Command(BaseCommand):
                     for u in User.objects.prefetch_related("clearances__policy", "clearances__classification")
                 ]
                 self.stdout.write(json.dumps(rows, indent=2))
-        except services.UserError as exc:
+            elif action == "grant":
+                assignment = roles.role_grant(
+                    acting_user=None, user=self._user(options["username"]), role=options["role"], scope=options["scope"]
+                )
+                self.stdout.write(f"{assignment.user.username} is {assignment.role} of {assignment.scope}")
+            elif action == "revoke":
+                held = roles.role_revoke(
+                    acting_user=None, user=self._user(options["username"]), role=options["role"], scope=options["scope"]
+                )
+                self.stdout.write("revoked" if held else "the user did not hold that role")
+            elif action == "roles":
+                rows = roles.user_roles(self._user(options["username"]))
+                if options["format"] == "json":
+                    self.stdout.write(json.dumps(rows, indent=2))
+                else:
+                    for row in rows:
+                        self.stdout.write(f"{row['role']} of {row['scope']}")
+        except (services.UserError, roles.RoleError) as exc:
             raise CommandError(str(exc)) from exc
