@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
 from comity.engagements.choices import EngagementKind, Status
-from comity.engagements.models import Engagement
+from comity.engagements.models import Engagement, Objective
 from comity.engagements.selectors import in_year, with_nation
 
 
@@ -14,7 +14,7 @@ class EngagementFilter(filters.FilterSet):
     nation = filters.CharFilter(method="by_nation", label="Participating or leading nation (ISO alpha-3)")
     kind = filters.ChoiceFilter(choices=EngagementKind.choices)
     status = filters.ChoiceFilter(choices=Status.choices)
-    objective = filters.CharFilter(field_name="objectives__code")
+    objective = filters.CharFilter(method="by_objective", label="Objective code")
     year = filters.NumberFilter(method="by_year")
     start = filters.DateFilter(field_name="start_date", lookup_expr="gte")
     end = filters.DateFilter(field_name="start_date", lookup_expr="lte")
@@ -26,6 +26,12 @@ class EngagementFilter(filters.FilterSet):
 
     def by_nation(self, queryset: QuerySet[Engagement], name: str, value: str) -> QuerySet[Engagement]:
         return with_nation(queryset, value)
+
+    def by_objective(self, queryset: QuerySet[Engagement], name: str, value: str) -> QuerySet[Engagement]:
+        """Engagements serving an objective the requester may see; a hidden code matches nothing,
+        as an unknown one does, so the filter cannot tell which records a hidden objective links."""
+        user = getattr(self.request, "user", None)
+        return queryset.filter(objectives__in=Objective.objects.visible_to(user).filter(code=value))  # type: ignore[arg-type]
 
     def by_year(self, queryset: QuerySet[Engagement], name: str, value: int) -> QuerySet[Engagement]:
         return in_year(queryset, value)

@@ -35,11 +35,3 @@ def kind_fields(model: type[Engagement]) -> list[str]:
         for f in model._meta.get_fields()
         if getattr(f, "model", None) is model and f.concrete and not f.auto_created and f.name != "engagement_ptr"
     ]
-
-
-def specific(engagement: Engagement) -> Engagement:
-    """The engagement as its kind's model (one query), or itself for posture records."""
-    model = KIND_MODELS.get(engagement.kind)
-    if model is None or isinstance(engagement, model):
-        return engagement
-    return model.objects.get(pk=engagement.pk)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from comity.core.labels import LabelError, label_from_marking
 from comity.core.models import AuditEntry
 from comity.core.selectors import access_or_404
-from comity.engagements import prime, services
+from comity.engagements import prime, selectors, services
 from comity.engagements.choices import ActivityRole
 from comity.engagements.models import MenuItem, PartnerProgramme, ProgrammeActivity
 
@@ -25,11 +25,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = access_or_404(PartnerProgramme.objects.select_related("partner"), request.user, pk=pk)
-    activities = (
-        ProgrammeActivity.objects.visible_to(request.user)
-        .filter(programme=programme)
-        .select_related("menu_item", "label")
-    )
+    activities = selectors.activities_visible(request.user).filter(programme=programme)
     menu = MenuItem.objects.visible_to(request.user)
     return render(
         request, "engagements/programme.html", {"programme": programme, "activities": activities, "menu": menu}
@@ -67,14 +63,12 @@ def activity_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def activity_detail(request: HttpRequest, key: str) -> HttpResponse:
-    activity = access_or_404(
-        ProgrammeActivity.objects.select_related("programme__partner", "menu_item"), request.user, key=key
-    )
+    activity = access_or_404(selectors.activities_visible(request.user), request.user, key=key)
     user = request.user
     context = {
         "activity": activity,
-        "assignments": activity.assignments.select_related("user", "state"),
-        "participants": activity.participants.select_related("state"),
+        "assignments": activity.assignments.all(),
+        "participants": activity.participants.all(),
         "next_states": services.moves_allowed(user, activity),
         "may_approve": prime.may_approve(user, activity),
         "may_invite": prime.may_invite(user, activity),

@@ -5,12 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
+from comity.core.models import LabelledModel
+from comity.core.selectors import access_or_404
 from comity.engagements import vienna
-from comity.engagements.kinds import kind_fields
-from comity.engagements.models import Engagement, EngagementParticipant, Exercise
+from comity.engagements.kinds import KIND_MODELS, kind_fields
+from comity.engagements.models import (
+    Engagement,
+    EngagementParticipant,
+    Exercise,
+    PartnerProgramme,
+    ProgrammeActivity,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -18,27 +26,86 @@ if TYPE_CHECKING:
     from comity.core.models import User
 
 E = TypeVar("E", bound=Engagement)
+M = TypeVar("M", bound=Model)
 
 
 def exercises_visible(user: User | AnonymousUser) -> QuerySet[Exercise]:
     """Exercises the user may see, with what lists and exports need in a fixed number of queries."""
-    return with_list_relations(Exercise.objects.visible_to(user))
+    return with_list_relations(Exercise.objects.visible_to(user), user)
 
 
-def with_list_relations(queryset: QuerySet[E]) -> QuerySet[E]:
-    """What an engagement list renders, fetched in a fixed number of queries whatever the page size."""
-    return queryset.select_related("lead_state", "lead_organisation", *LABEL_SELECT).prefetch_related(
-        *LABEL_PREFETCH,
-        "objectives",
-        Prefetch("participants", queryset=EngagementParticipant.objects.select_related("state")),
+def with_visible_links(queryset: QuerySet[M], user: User | AnonymousUser, *names: str) -> QuerySet[M]:
+    """Fetch the named links to labelled records through ``visible_to(user)``, one query each.
+
+    A link the user may not see comes back absent: left out of a to-many link, ``None`` for a
+    single one (its ``*_id`` column is kept, so a save does not drop it). Whatever renders,
+    exports or serialises the rows then cannot name a hidden record, whichever path it takes.
+    """
+    lookups = []
+    for name in names:
+        related = queryset.model._meta.get_field(name).related_model
+        joins = ("label", *_LINK_JOINS.get(related, ()))  # pages show a linked record's label badge
+        linked = related.objects.visible_to(user).select_related(*joins)  # type: ignore[union-attr]
+        lookups.append(Prefetch(name, queryset=linked))
+    return queryset.prefetch_related(*lookups)
+
+
+#: What a linked record shows of its own links when it is named (a programme: partner and cycle).
+_LINK_JOINS: dict[type[Model], tuple[str, ...]] = {PartnerProgramme: ("partner",)}
+
+
+def labelled_links(model: type[Model]) -> list[str]:
+    """The fields of ``model`` that point at other labelled records (objectives, an exercise, a
+    menu item, a programme); the link of a kind's table to its base row is not one."""
+    return [
+        field.name
+        for field in model._meta.get_fields()
+        if field.concrete
+        and field.is_relation
+        and not getattr(field.remote_field, "parent_link", False)
+        and issubclass(field.related_model, LabelledModel)  # type: ignore[arg-type]
+    ]
+
+
+def with_list_relations(queryset: QuerySet[E], user: User | AnonymousUser) -> QuerySet[E]:
+    """What an engagement list renders, fetched in a fixed number of queries whatever the page size,
+    with every link to a labelled record filtered by what ``user`` may see."""
+    return with_visible_links(
+        queryset.select_related("lead_state", "lead_organisation", *LABEL_SELECT).prefetch_related(
+            *LABEL_PREFETCH,
+            Prefetch("participants", queryset=EngagementParticipant.objects.select_related("state")),
+        ),
+        user,
+        *labelled_links(queryset.model),
     )
 
 
 def kind_visible(user: User | AnonymousUser, model: type[E]) -> QuerySet[E]:
     """Engagements of one kind the user may see, with their own links (states, an exercise) joined,
-    so lists and exports of every kind take a fixed number of queries."""
-    own_links = [name for name in kind_fields(model) if model._meta.get_field(name).many_to_one]
-    return with_list_relations(model.objects.visible_to(user)).select_related(*own_links)
+    so lists and exports of every kind take a fixed number of queries. Links to labelled records
+    (a CBM's exercise, an activity's programme and menu item) hold only what the user may see."""
+    hidden_aware = set(labelled_links(model))
+    own_links = [
+        name for name in kind_fields(model) if model._meta.get_field(name).many_to_one and name not in hidden_aware
+    ]
+    queryset = with_list_relations(model.objects.visible_to(user), user)
+    # No names would mean "join every foreign key", the hidden links included.
+    return queryset.select_related(*own_links) if own_links else queryset
+
+
+def activities_visible(user: User | AnonymousUser) -> QuerySet[ProgrammeActivity]:
+    """Programme activities the user may see, with their programme (by partner and cycle) and menu
+    item only where the user may see those too, and their assignments, in a fixed number of queries."""
+    return kind_visible(user, ProgrammeActivity).prefetch_related("assignments__user", "assignments__state")
+
+
+def record_visible(user: User | AnonymousUser, key: str) -> Engagement:
+    """One engagement as its kind's model, links filtered as in lists; 404 when missing or hidden."""
+    engagement = access_or_404(Engagement.objects.all(), user, key=key)
+    model = KIND_MODELS.get(engagement.kind, Engagement)
+    if model is Engagement:
+        return with_list_relations(Engagement.objects.filter(pk=engagement.pk), user).get()
+    return kind_visible(user, model).get(pk=engagement.pk)
 
 
 def engagements_visible(user: User | AnonymousUser) -> QuerySet[Engagement]:

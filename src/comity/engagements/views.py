@@ -21,14 +21,14 @@ from comity.core.selectors import access_or_404
 from comity.engagements import selectors, services
 from comity.engagements.choices import EngagementKind
 from comity.engagements.filtersets import EngagementFilter
-from comity.engagements.kinds import kind_fields, specific
+from comity.engagements.kinds import kind_fields
 from comity.engagements.lifecycle import TransitionError
 from comity.engagements.models import Engagement, Objective
 from comity.registry.models import State
 
 
 def _filtered(request: HttpRequest) -> EngagementFilter:
-    return EngagementFilter(request.GET, queryset=selectors.engagements_visible(request.user))
+    return EngagementFilter(request.GET, queryset=selectors.engagements_visible(request.user), request=request)
 
 
 def engagement_list(request: HttpRequest) -> HttpResponse:
@@ -124,12 +124,9 @@ def detail_url(engagement: Engagement) -> str:
 
 def record_detail(request: HttpRequest, key: str) -> HttpResponse:
     """Any engagement that is not an exercise or programme activity: base facts and its kind's."""
-    engagement = access_or_404(
-        Engagement.objects.select_related("lead_state", "lead_organisation"), request.user, key=key
-    )
-    if engagement.kind in (EngagementKind.EXERCISE, EngagementKind.PROGRAMME):
-        return redirect(detail_url(engagement))
-    record = specific(engagement)
+    record = selectors.record_visible(request.user, key)
+    if record.kind in (EngagementKind.EXERCISE, EngagementKind.PROGRAMME):
+        return redirect(detail_url(record))
     facts = [
         (record._meta.get_field(name).verbose_name.capitalize(), _display(record, name))
         for name in kind_fields(type(record))
@@ -143,7 +140,7 @@ def record_detail(request: HttpRequest, key: str) -> HttpResponse:
             "facts": facts,
             "history": history,
             "next_states": services.moves_allowed(request.user, record),
-            "participants": record.participants.select_related("state"),
+            "participants": record.participants.all(),
         },
     )
 

@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from comity.core.api.relations import VisibleSlugRelatedField
 from comity.core.api.serializers import LabelField
 from comity.engagements import exporting, selectors, services
 from comity.engagements.api.serializers import EngagementSerializer, ParticipantSerializer, TransitionSerializer
@@ -59,19 +60,10 @@ class KindSerializerBase(EngagementSerializer):
 
     label = LabelField()
     lead = serializers.CharField(required=False, allow_blank=True)
-    objectives = serializers.SlugRelatedField(slug_field="code", many=True, required=False, queryset=Objective.objects)
+    # Links name, and may point at, only records the caller may see (core.api.relations).
+    objectives = VisibleSlugRelatedField(slug_field="code", many=True, required=False, queryset=Objective.objects)
     participants = ParticipantSerializer(many=True, read_only=True)
     participant_input = ParticipantInput(many=True, write_only=True, required=False, source="participants_in")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is not None:
-            # Links may only point at records the caller may see.
-            self.fields["objectives"].child_relation.queryset = Objective.objects.visible_to(user)
-            if "related_exercise" in self.fields:
-                self.fields["related_exercise"].queryset = Exercise.objects.visible_to(user)
 
     def validate_participant_input(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen: set[tuple[str, str]] = set()
@@ -95,8 +87,8 @@ def kind_serializer(model: type[Engagement]) -> type[KindSerializerBase]:
                 slug_field="iso3", queryset=State.objects.all(), required=not field.null, allow_null=field.null
             )
         elif getattr(field, "related_model", None) is Exercise:
-            attrs[name] = serializers.SlugRelatedField(
-                slug_field="key", queryset=Exercise.objects.none(), required=False, allow_null=True
+            attrs[name] = VisibleSlugRelatedField(
+                slug_field="key", queryset=Exercise.objects, required=False, allow_null=True
             )
     meta = type(
         "Meta",
@@ -104,7 +96,7 @@ def kind_serializer(model: type[Engagement]) -> type[KindSerializerBase]:
         {
             "model": model,
             "fields": [*EngagementSerializer.Meta.fields, "participants", "participant_input", "notes", *extra],
-            "read_only_fields": ["id", "kind"],
+            "read_only_fields": ["kind"],
         },
     )
     return type(f"{model.__name__}Serializer", (KindSerializerBase,), {"Meta": meta, **attrs})

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from comity.core.api.relations import VisibleRelationMixin, VisibleSlugRelatedField
 from comity.core.api.serializers import LabelField
 from comity.engagements.models import (
     ActivityAssignment,
@@ -33,7 +37,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = VisibleSlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     indicators = IndicatorSerializer(many=True, read_only=True)
     label = LabelField(read_only=True)
 
@@ -45,12 +49,11 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 class EngagementSerializer(serializers.ModelSerializer):
     lead = serializers.CharField(read_only=True)
     label = LabelField(read_only=True)
-    objectives = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    objectives = VisibleSlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = Engagement
         fields = [
-            "id",
             "key",
             "kind",
             "title",
@@ -74,11 +77,11 @@ class TransitionSerializer(serializers.Serializer):
 
 class MenuItemSerializer(serializers.ModelSerializer):
     label = LabelField(read_only=True)
-    objectives = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    objectives = VisibleSlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = MenuItem
-        fields = ["id", "code", "title", "description", "provider", "objectives", "label"]
+        fields = ["code", "title", "description", "provider", "objectives", "label"]
 
 
 class PartnerProgrammeSerializer(serializers.ModelSerializer):
@@ -99,9 +102,24 @@ class AssignmentSerializer(serializers.ModelSerializer):
         fields = ["role", "user", "state", "created"]
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"partner": {"type": "string"}, "cycle": {"type": "string"}},
+        "description": "The programme by its natural key: the partner (ISO alpha-3) and the cycle.",
+    }
+)
+class ProgrammeField(VisibleRelationMixin, serializers.RelatedField):
+    """A partner programme by its natural key (partner and cycle), never by its sequential id."""
+
+    def to_representation(self, value: PartnerProgramme) -> dict[str, Any]:
+        return {"partner": value.partner.iso3, "cycle": value.cycle}
+
+
 class ProgrammeActivitySerializer(EngagementSerializer):
-    programme = serializers.PrimaryKeyRelatedField(read_only=True)
-    menu_item = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    programme = ProgrammeField(read_only=True)
+    menu_item = VisibleSlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     participants = ParticipantSerializer(many=True, read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)
 

@@ -119,13 +119,7 @@ class ProgrammeActivityViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "key"
 
     def get_queryset(self) -> QuerySet[ProgrammeActivity]:
-        return (
-            ProgrammeActivity.objects.visible_to(self.request.user)
-            .select_related("menu_item", "lead_state", "lead_organisation", *LABEL_SELECT)
-            .prefetch_related(
-                *LABEL_PREFETCH, "objectives", "participants__state", "assignments__user", "assignments__state"
-            )
-        )
+        return selectors.activities_visible(self.request.user)
 
     def _step(self, request: Request, run: Callable[[ProgrammeActivity, dict[str, Any]], object]) -> Response:
         activity = self.get_object()
@@ -135,7 +129,7 @@ class ProgrammeActivityViewSet(viewsets.ReadOnlyModelViewSet):
             run(activity, serializer.validated_data)
         except prime.WorkflowError as exc:
             raise ValidationError({"step": str(exc)}) from exc
-        return Response(ProgrammeActivitySerializer(self.get_queryset().get(pk=activity.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data)
 
     @extend_schema(request=StepSerializer, responses=ProgrammeActivitySerializer)
     @action(detail=True, methods=["post"])
