@@ -186,6 +186,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Alliance military diplomacy: registry, labelled records and analytics.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the vendored copy (no CDN; the CSP allows scripts from our origin only).
+    "SWAGGER_UI_DIST": "/" + STATIC_URL + "vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": "/" + STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EngagementKindEnum": "comity.engagements.choices.EngagementKind",
