@@ -59,7 +59,7 @@ chromium:
 
 # Refresh the vendored front-end packages from the npm registry (see src/comity/static/vendor/VENDOR.md).
 vendor:
-	rm -rf build/vendor && mkdir -p build/vendor && cd build/vendor && npm pack --silent htmx.org@2.0.11 leaflet@1.9.4 topojson-client@3.1.0 cytoscape@3.34.4 echarts@5.6.0 >/dev/null
+	rm -rf build/vendor && mkdir -p build/vendor && cd build/vendor && npm pack --silent htmx.org@2.0.11 leaflet@1.9.4 topojson-client@3.1.0 cytoscape@3.34.4 echarts@5.6.0 swagger-ui-dist@5.35.0 >/dev/null
 	cd build/vendor && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
 	cp build/vendor/htmx.org-2.0.11/package/dist/htmx.min.js src/comity/static/vendor/htmx/
 	cp build/vendor/leaflet-1.9.4/package/dist/leaflet.{js,css} src/comity/static/vendor/leaflet/
@@ -67,6 +67,7 @@ vendor:
 	cp build/vendor/topojson-client-3.1.0/package/dist/topojson-client.min.js src/comity/static/vendor/topojson-client/
 	cp build/vendor/cytoscape-3.34.4/package/dist/cytoscape.min.js src/comity/static/vendor/cytoscape/
 	cp build/vendor/echarts-5.6.0/package/dist/echarts.common.min.js build/vendor/echarts-5.6.0/package/LICENSE build/vendor/echarts-5.6.0/package/NOTICE src/comity/static/vendor/echarts/
+	cp build/vendor/swagger-ui-dist-5.35.0/package/{swagger-ui-bundle.js,swagger-ui-standalone-preset.js,swagger-ui.css,favicon-32x32.png,LICENSE,NOTICE} src/comity/static/vendor/swagger-ui/
 
 bench: $(VENV)/.all-installed
 	for b in bench/*_bench.py; do $(BIN)/python $$b --quick; done

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from comity.settings.env import data_dir, env_bool, env_int, env_list, env_str, persistent_secret_key
 
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "csp",
     "comity.core",
     "comity.registry",
     "comity.engagements",
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,6 +126,28 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 
+# Content-Security-Policy (django-csp): scripts only from our own origin, so a script that slips
+# into a page through user text (an inline <script>, an onerror= attribute, a javascript: URL)
+# is refused by the browser. No 'unsafe-inline' or 'unsafe-eval' for scripts: every script is a
+# static file and htmx runs with allowEval off (base.html). Styles allow 'unsafe-inline' because
+# the templates position timeline and Gantt bars with style attributes and ECharts writes its
+# tooltip markup with style attributes; inline style cannot run script. Images allow data: URLs
+# for the empty favicon and the libraries' embedded icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -161,6 +186,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Alliance military diplomacy: registry, labelled records and analytics.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the vendored copy (no CDN; the CSP allows scripts from our origin only).
+    "SWAGGER_UI_DIST": "/" + STATIC_URL + "vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": "/" + STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EngagementKindEnum": "comity.engagements.choices.EngagementKind",

@@ -45,12 +45,12 @@ def test_prime_workflow_and_lifecycle_end_to_end(browser: Any, live_server: Any)
     assert approver.text_content("#status") == "Approved"
     approver.fill("#invite-nations", "UKR GEO")
     approver.click("#invite")
-    approver.wait_for_function("document.getElementById('invited').textContent.includes('UKR')")
+    approver.wait_for_function("() => document.getElementById('invited').textContent.includes('UKR')")
 
     partner.goto(f"{live_server.url}{activity_path}")
     partner.fill("#register-personnel", "3")
     partner.click("#register")
-    partner.wait_for_function("document.getElementById('workflow').textContent === 'Participants registered'")
+    partner.wait_for_function("() => document.getElementById('workflow').textContent === 'Participants registered'")
 
     approver.goto(f"{live_server.url}{activity_path}")
     approver.click("#to-ongoing")

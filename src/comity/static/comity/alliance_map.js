@@ -35,7 +35,7 @@
       onEachFeature: (feature, path) => {
         const state = statusByNumeric.get(String(feature.id).padStart(3, "0"));
         const label = state ? state.name + ": " + (names[state.status] || state.status) : feature.properties.name;
-        path.bindTooltip(label);
+        path.bindTooltip(comity.textElement(label));
       },
     }).addTo(map);
   }

@@ -17,7 +17,7 @@
       const drawn = body.posts.filter((p) => p.from[0] !== null && p.to[0] !== null);
       drawn.forEach((p) => {
         L.polyline([p.from, p.to], { color: "#1f4e96", weight: 2, dashArray: p.resident ? null : "4 4", className: "attache-line" })
-          .bindTooltip(p.sending + " → " + p.host + " (" + p.service + ") [" + p.label + "]").addTo(map);
+          .bindTooltip(comity.textElement(p.sending + " → " + p.host + " (" + p.service + ") [" + p.label + "]")).addTo(map);
       });
       element.dataset.posts = String(body.posts.length);
       summary.textContent = body.posts.length + " attaché posts in force on " + body.on;

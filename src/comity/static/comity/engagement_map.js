@@ -16,7 +16,7 @@
     const page = await response.json();
     page.results.filter((e) => e.latitude !== null && e.longitude !== null).forEach((e) => {
       markers.push(L.circleMarker([e.latitude, e.longitude], { radius: 6, color: "#1f4e96", className: "engagement-marker" })
-        .bindTooltip(e.title + " (" + (e.start_date || "?") + ") [" + e.label.marking + "]").addTo(map));
+        .bindTooltip(comity.textElement(e.title + " (" + (e.start_date || "?") + ") [" + e.label.marking + "]")).addTo(map));
     });
     if (page.next) return load(page.next, markers);
     return markers;

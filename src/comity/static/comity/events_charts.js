@@ -69,7 +69,9 @@
     })));
     quadChart.setOption({
       animation: false,
-      tooltip: { trigger: "item", formatter: (p) => name(dyads[Math.floor(p.seriesIndex / 4)]) + ", " + p.name + "<br>" + p.seriesName + ": " + p.value },
+      // A formatter's result is HTML: every piece of data in it is escaped, only the <br> is markup.
+      tooltip: { trigger: "item", formatter: (p) => [name(dyads[Math.floor(p.seriesIndex / 4)]) + ", " + p.name, p.seriesName + ": " + p.value]
+        .map((line) => echarts.format.encodeHTML(line)).join("<br>") },
       legend: { top: 0, data: quads.map((q) => q[1]) },
       grid: { top: 40, left: 56, right: 56, bottom: 32 },
       xAxis: { type: "category", data: periods },

@@ -31,8 +31,8 @@
       },
       onEachFeature: (feature, path) => {
         const country = byNumeric.get(String(feature.id).padStart(3, "0"));
-        path.bindTooltip(country ? country.name + ": " + country.conflict + " conflict of " + country.events +
-          " events (Goldstein mean " + country.goldstein_mean + ")" : feature.properties.name + ": no events");
+        path.bindTooltip(comity.textElement(country ? country.name + ": " + country.conflict + " conflict of " +
+          country.events + " events (Goldstein mean " + country.goldstein_mean + ")" : feature.properties.name + ": no events"));
       },
     }).addTo(map);
     top.replaceChildren(...body.countries.slice(0, 15).map((c) => {
