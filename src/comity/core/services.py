@@ -12,6 +12,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from comity.core.access import NATION_TAGS
 from comity.core.audit import audit_create, audit_delete, audit_entry, audit_update, snapshot
 from comity.core.models import CategoryGrant, CategoryTag, Classification, Clearance, LoginSession, SecurityPolicy, User
 from comity.core.models.audit import AuditAction
@@ -90,7 +91,14 @@ def user_set_clearance(*, acting_user: User | None, user: User, policy: str, lev
 
 @transaction.atomic
 def user_grant_category(*, acting_user: User | None, user: User, tag_name: str, value: str) -> CategoryGrant:
-    """Grant a user an extra category value (e.g. a special category designator)."""
+    """Grant a user an extra category value (e.g. a special category designator).
+
+    Nation-valued tags (``Releasable To``, ``Only``) are held through nationality alone: the
+    least upper bound of labels (``core.labels.high_water_mark``) relies on it, since a grant of
+    one nation's value without its groups would read a bound that meets at that nation.
+    """
+    if tag_name in NATION_TAGS:
+        raise UserError(f"{tag_name!r} is held through nationality; it cannot be granted")
     if not CategoryTag.objects.filter(name=tag_name).exists():
         raise UserError(f"no policy defines the category {tag_name!r}")
     grant, created = CategoryGrant.objects.get_or_create(user=user, tag_name=tag_name, value=value)
