@@ -116,11 +116,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Login throttling (django-axes): five failures lock the username+address pair for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# Login throttling (django-axes): five failures lock a username at one address, twenty lock the
+# address (a password spray), each for 15 minutes; failures elsewhere never lock an account out
+# (see core/lockout.py). A successful sign-in does not reset the count, so a sprayer's own
+# account cannot wash out the record of the address it sprays from.
+AXES_FAILURE_LIMIT = "comity.core.lockout.failure_limit"
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
