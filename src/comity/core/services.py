@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
@@ -43,6 +45,15 @@ def _classification(policy: str, level: str) -> Classification:
     raise UserError(f"policy {policy} has no classification {level!r}" + (f"; known: {known}" if known else ""))
 
 
+def _check_username(user: User) -> None:
+    """The user model's own rules for a user name (required, length, allowed characters)."""
+    field = User._meta.get_field(User.USERNAME_FIELD)
+    try:
+        field.clean(user.get_username(), user)
+    except ValidationError as exc:
+        raise UserError(f"user name {user.get_username()!r} refused: " + " ".join(exc.messages)) from exc
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -54,16 +65,23 @@ def user_create(
     is_staff: bool = False,
     is_superuser: bool = False,
 ) -> User:
-    """Create a user of a nation; without a password the account can only use API tokens."""
+    """Create a user of a nation; without a password the account can only use API tokens.
+
+    Every path that creates users (CLI, demo, admin pages through Django's own forms) meets the
+    same rules: the user model's user-name validator (letters, digits and ``@.+-_``, so no
+    markup, spaces or quotes) and the configured ``AUTH_PASSWORD_VALIDATORS``. Both are checked
+    before the database is asked anything.
+    """
+    user = User(username=username, email=email, is_staff=is_staff, is_superuser=is_superuser)
+    _check_username(user)
+    if password:
+        try:
+            validate_password(password, user=user)
+        except ValidationError as exc:
+            raise UserError("password refused: " + " ".join(exc.messages)) from exc
     if User.objects.filter(username=username).exists():
         raise UserError(f"user {username!r} exists already")
-    user = User(
-        username=username,
-        nationality=_nation_check(nationality),
-        email=email,
-        is_staff=is_staff,
-        is_superuser=is_superuser,
-    )
+    user.nationality = _nation_check(nationality)
     if password:
         user.set_password(password)
     else:
