@@ -57,7 +57,7 @@ def test_the_cli_refuses_a_weak_password_with_a_message() -> None:
 def test_the_comity_script_exits_non_zero_without_a_traceback(tmp_path: object) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "comity.settings.test", "COMITY_DATA_DIR": str(tmp_path)}
     code = "from comity.cli import main; main()"
-    done = subprocess.run(  # noqa: S603 - our own interpreter and script
+    done = subprocess.run(
         [sys.executable, "-c", code, "user", "add", "x", "--nation", "FIN", "--password", "a"],
         capture_output=True,
         text=True,
