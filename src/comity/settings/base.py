@@ -86,6 +86,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Foreign keys and a busy timeout make SQLite behave like a server database under the test
     # suite and the demo's concurrent requests.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+# Each request is one transaction, rolled back when the view raises or when DRF answers an
+# error: what a refused request stored on the way (a new label) goes with it. Pages whose form
+# is refused roll back through core.forms.RefusedFormRollsBack.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
