@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.module_loading import import_string
 
 from comity.core.access import PUBLIC_POLICY, LabelSpec
-from comity.core.labels import high_water_mark, render_marking
+from comity.core.labels import LabelError, high_water_mark, render_marking
 from comity.core.models import ConfidentialityLabel
 
 BANNER_PLACEHOLDER = "<!--comity:label-banner-->"
@@ -46,12 +47,31 @@ def level_class(spec: LabelSpec | None) -> str:
     return f"rank-{min(spec.rank, 5)}"
 
 
+def page_bound(specs: Iterable[LabelSpec], expand: Callable[[str], frozenset[str]]) -> tuple[str, LabelSpec | None]:
+    """The banner's marking and the label that sets its colour: the least upper bound of the page.
+
+    A page that shows records of two national policies has no single bound (a label names one
+    policy), so the banner then names each policy's bound, joined by ``+``, and takes the
+    colour of the highest.
+    """
+    specs = list(specs)
+    try:
+        spec = high_water_mark(specs, expand=expand)
+    except LabelError:
+        by_policy: dict[str, list[LabelSpec]] = defaultdict(list)
+        for item in specs:
+            by_policy[item.policy].append(item)
+        bounds = [high_water_mark(group, expand=expand) for _, group in sorted(by_policy.items())]
+        found = [bound for bound in bounds if bound is not None and bound.policy != PUBLIC_POLICY]
+        return " + ".join(render_marking(bound) for bound in found), max(found, key=lambda bound: bound.rank)
+    return (render_marking(spec) if spec is not None else "PUBLIC"), spec
+
+
 def banner_html(labels: Iterable[ConfidentialityLabel]) -> str:
     """The banner for a page that showed ``labels`` (PUBLIC when it showed none)."""
     expand = import_string(settings.COMITY_GROUP_MEMBERS)
     today = timezone.localdate()
-    spec = high_water_mark((label_spec(label) for label in labels), expand=lambda group: expand(group, today))
-    marking = render_marking(spec) if spec is not None else "PUBLIC"
+    marking, spec = page_bound((label_spec(label) for label in labels), lambda group: expand(group, today))
     return format_html(
         '<div class="label-banner label-banner--{}" role="note" aria-label="Page classification">{}</div>',
         level_class(spec),

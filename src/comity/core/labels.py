@@ -224,46 +224,127 @@ def public_label() -> ConfidentialityLabel:
     return label_get_or_create(LabelSpec(PUBLIC_POLICY, "UNMARKED", 0, (), timezone.now()))
 
 
-def _expanded(values: set[str], expand: Callable[[str], frozenset[str]]) -> set[str]:
-    return {nation for value in values for nation in (expand(value) if value in RELEASABILITY_GROUPS else {value})}
+def _reach(values: Iterable[str], expand: Callable[[str], frozenset[str]]) -> frozenset[str]:
+    """The nations that hold one of ``values`` through their nationality (groups expanded)."""
+    return frozenset(
+        nation for value in values for nation in (expand(value) if value in RELEASABILITY_GROUPS else {value})
+    )
 
 
-def high_water_mark(
-    specs: Iterable[LabelSpec], expand: Callable[[str], frozenset[str]] | None = None
-) -> LabelSpec | None:
-    """The label that covers every label on a page, for the page banner.
+def _regroup(
+    nations: frozenset[str], candidates: Iterable[str], expand: Callable[[str], frozenset[str]]
+) -> frozenset[str]:
+    """``nations`` written with the inputs' own values: every candidate group (or nation) that
+    reaches some nation and only nations inside ``nations``, plus the nations no such candidate
+    covers. The result reaches exactly ``nations`` (so a single label's list reaches what it did).
+    """
+    chosen = {value for value in candidates if _reach({value}, expand) and _reach({value}, expand) <= nations}
+    return frozenset(chosen | (nations - _reach(chosen, expand)))
 
-    Highest classification (any non-PUBLIC policy above PUBLIC); restrictive values united;
-    permissive values of a tag intersected over the labels that carry it. ``expand`` turns a
-    group value (``NATO``) into its current nations so that ``REL TO NATO`` and ``REL TO FIN,
-    NLD`` meet at ``FIN, NLD``; when nothing is common, the narrowest set is shown, since no
-    single release covers the page.
+
+def _nobody(
+    value_sets: list[frozenset[str]], pool: list[str], expand: Callable[[str], frozenset[str]]
+) -> list[CategorySpec]:
+    """Nation categories that no nationality satisfies: ``Releasable To`` and ``Only`` lists
+    that reach disjoint nations (a subject must hold a value of each).
+
+    From the inputs' lists when they share no nation (``REL TO NATO`` + ``PFP ONLY`` for a move
+    from PFP to NATO), else the first pair of values in ``pool`` that share no nation.
+    """
+    release, only = NATION_TAGS
+    ordered = sorted(set(value_sets), key=sorted)
+    if ordered:
+        reached = _reach(ordered[0], expand)
+        if not reached:
+            return [CategorySpec(release, CategoryType.PERMISSIVE, ordered[0])]
+        candidates = frozenset().union(*ordered)
+        for values in ordered[1:]:
+            if not reached & _reach(values, expand):
+                return [
+                    CategorySpec(release, CategoryType.PERMISSIVE, _regroup(reached, candidates, expand)),
+                    CategorySpec(only, CategoryType.PERMISSIVE, values),
+                ]
+            reached &= _reach(values, expand)
+    for index, first in enumerate(pool):
+        if not _reach({first}, expand):
+            return [CategorySpec(release, CategoryType.PERMISSIVE, frozenset({first}))]
+        for second in pool[index + 1 :]:
+            if not _reach({first}, expand) & _reach({second}, expand):
+                return [
+                    CategorySpec(release, CategoryType.PERMISSIVE, frozenset({first})),
+                    CategorySpec(only, CategoryType.PERMISSIVE, frozenset({second})),
+                ]
+    raise LabelError("no label is readable only by the readers of all of these labels")
+
+
+def _nation_bound(
+    by_tag: dict[str, list[frozenset[str]]], blocked: bool, expand: Callable[[str], frozenset[str]]
+) -> list[CategorySpec]:
+    """The nation categories of the least upper bound.
+
+    A nationality confers the same values under every nation tag, so a reader of all inputs is a
+    national of every nation that each input's lists reach: their intersection. When it is
+    empty, or ``blocked`` (another permissive tag has no common value), nobody may read the
+    result through nationality, which is written with ``_nobody``.
+    """
+    value_sets = [values for sets in by_tag.values() for values in sets]
+    if not value_sets and not blocked:
+        return []
+    candidates = sorted(frozenset().union(*value_sets))
+    pool = candidates + sorted(set(RELEASABILITY_GROUPS) - set(candidates))
+    if value_sets:
+        common = frozenset.intersection(*(_reach(values, expand) for values in value_sets))
+        if common and not blocked:
+            values = _regroup(common, candidates, expand)
+            return [CategorySpec(tag, CategoryType.PERMISSIVE, values) for tag in by_tag]
+        if not common:
+            return _nobody(value_sets, pool, expand)
+    return _nobody([], pool, expand)
+
+
+def high_water_mark(specs: Iterable[LabelSpec], *, expand: Callable[[str], frozenset[str]]) -> LabelSpec | None:
+    """The least upper bound of labels: whoever may read it may read every one of them.
+
+    The page banner shows it, and a change-log entry that holds values from under two labels
+    carries it. Whatever the order of the inputs:
+
+    * classification: the highest (any non-PUBLIC policy above PUBLIC);
+    * RESTRICTIVE categories: their values united;
+    * INFORMATIVE categories of the result's policy: united (they do not affect access);
+    * other PERMISSIVE categories (``Context``): the values common to every input that has one;
+    * nation categories (``Releasable To``, ``Only``): the nations every input releases to,
+      ``expand`` turning a group into its current nations, so ``REL TO NATO`` and ``REL TO FIN,
+      UKR`` meet at ``REL TO FIN``. When no nation is common (``REL TO PFP`` and ``REL TO NATO``),
+      the result requires a nation in both (``REL TO NATO PFP ONLY``), which nobody holds.
+
+    This relies on nation-valued tags being held through nationality only (``user_grant_category``
+    refuses grants under them). A label cannot require clearances in two national policies, so
+    inputs from more than one non-PUBLIC policy raise ``LabelError`` rather than pick one.
     """
     specs = list(specs)
     if not specs:
         return None
+    policies = {spec.policy for spec in specs} - {PUBLIC_POLICY}
+    if len(policies) > 1:
+        raise LabelError(f"no single label covers the policies {', '.join(sorted(policies))}")
     top = max(specs, key=lambda s: (s.policy != PUBLIC_POLICY, s.rank))
-    restrictive: dict[str, set[str]] = {}
-    permissive: dict[str, set[str]] = {}
-    narrowest: dict[str, frozenset[str]] = {}
+    united: dict[tuple[str, CategoryType], set[str]] = {}
+    permissive: dict[str, list[frozenset[str]]] = {}
     for spec in specs:
         for category in spec.categories:
-            if category.type is CategoryType.RESTRICTIVE:
-                restrictive.setdefault(category.tag_name, set()).update(category.values)
-            elif category.type is CategoryType.PERMISSIVE:
-                current = permissive.get(category.tag_name)
-                values = set(category.values)
-                if current is None:
-                    permissive[category.tag_name] = values
-                    continue
-                common = current & values
-                if expand is not None and not common:
-                    common = _expanded(current, expand) & _expanded(values, expand)
-                permissive[category.tag_name] = common
-                if category.tag_name not in narrowest or len(category.values) < len(narrowest[category.tag_name]):
-                    narrowest[category.tag_name] = category.values
-    categories = [CategorySpec(t, CategoryType.RESTRICTIVE, frozenset(v)) for t, v in restrictive.items()]
-    categories += [
-        CategorySpec(t, CategoryType.PERMISSIVE, frozenset(v) if v else narrowest[t]) for t, v in permissive.items()
-    ]
-    return LabelSpec(top.policy, top.classification, top.rank, tuple(categories))
+            if category.type is CategoryType.PERMISSIVE:
+                permissive.setdefault(category.tag_name, []).append(category.values)
+            elif category.type is CategoryType.RESTRICTIVE or spec.policy == top.policy:
+                united.setdefault((category.tag_name, category.type), set()).update(category.values)
+    categories = [CategorySpec(tag, kind, frozenset(values)) for (tag, kind), values in united.items()]
+    blocked = False
+    for tag, value_sets in permissive.items():
+        if tag not in NATION_TAGS:
+            common = frozenset.intersection(*value_sets)
+            blocked = blocked or not common
+            if common:
+                categories.append(CategorySpec(tag, CategoryType.PERMISSIVE, common))
+    nation_sets = {tag: permissive[tag] for tag in NATION_TAGS if tag in permissive}
+    categories += _nation_bound(nation_sets, blocked, expand)
+    ordered = tuple(sorted(categories, key=lambda c: (c.tag_name, c.type.value)))
+    return LabelSpec(top.policy, top.classification, top.rank, ordered)

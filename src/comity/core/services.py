@@ -8,10 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from comity.core.access import NATION_TAGS
 from comity.core.audit import audit_create, audit_delete, audit_entry, audit_update, snapshot
 from comity.core.models import CategoryGrant, CategoryTag, Classification, Clearance, LoginSession, SecurityPolicy, User
 from comity.core.models.audit import AuditAction
@@ -42,6 +45,15 @@ def _classification(policy: str, level: str) -> Classification:
     raise UserError(f"policy {policy} has no classification {level!r}" + (f"; known: {known}" if known else ""))
 
 
+def _check_username(user: User) -> None:
+    """The user model's own rules for a user name (required, length, allowed characters)."""
+    field = User._meta.get_field(User.USERNAME_FIELD)
+    try:
+        field.clean(user.get_username(), user)
+    except ValidationError as exc:
+        raise UserError(f"user name {user.get_username()!r} refused: " + " ".join(exc.messages)) from exc
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -53,16 +65,23 @@ def user_create(
     is_staff: bool = False,
     is_superuser: bool = False,
 ) -> User:
-    """Create a user of a nation; without a password the account can only use API tokens."""
+    """Create a user of a nation; without a password the account can only use API tokens.
+
+    Every path that creates users (CLI, demo, admin pages through Django's own forms) meets the
+    same rules: the user model's user-name validator (letters, digits and ``@.+-_``, so no
+    markup, spaces or quotes) and the configured ``AUTH_PASSWORD_VALIDATORS``. Both are checked
+    before the database is asked anything.
+    """
+    user = User(username=username, email=email, is_staff=is_staff, is_superuser=is_superuser)
+    _check_username(user)
+    if password:
+        try:
+            validate_password(password, user=user)
+        except ValidationError as exc:
+            raise UserError("password refused: " + " ".join(exc.messages)) from exc
     if User.objects.filter(username=username).exists():
         raise UserError(f"user {username!r} exists already")
-    user = User(
-        username=username,
-        nationality=_nation_check(nationality),
-        email=email,
-        is_staff=is_staff,
-        is_superuser=is_superuser,
-    )
+    user.nationality = _nation_check(nationality)
     if password:
         user.set_password(password)
     else:
@@ -90,7 +109,14 @@ def user_set_clearance(*, acting_user: User | None, user: User, policy: str, lev
 
 @transaction.atomic
 def user_grant_category(*, acting_user: User | None, user: User, tag_name: str, value: str) -> CategoryGrant:
-    """Grant a user an extra category value (e.g. a special category designator)."""
+    """Grant a user an extra category value (e.g. a special category designator).
+
+    Nation-valued tags (``Releasable To``, ``Only``) are held through nationality alone: the
+    least upper bound of labels (``core.labels.high_water_mark``) relies on it, since a grant of
+    one nation's value without its groups would read a bound that meets at that nation.
+    """
+    if tag_name in NATION_TAGS:
+        raise UserError(f"{tag_name!r} is held through nationality; it cannot be granted")
     if not CategoryTag.objects.filter(name=tag_name).exists():
         raise UserError(f"no policy defines the category {tag_name!r}")
     grant, created = CategoryGrant.objects.get_or_create(user=user, tag_name=tag_name, value=value)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from comity.core.forms import RefusedFormRollsBack
 from comity.core.labels import LabelError, label_get_or_create, parse_marking
 from comity.core.models import ConfidentialityLabel
 
@@ -43,7 +44,7 @@ class WhatIfForm(forms.Form):
         return {"periods": _codes(data["periods"]), "bases": _codes(data["bases"]), "aircraft": data["aircraft"]}
 
 
-class PlanSaveForm(forms.Form):
+class PlanSaveForm(RefusedFormRollsBack, forms.Form):
     """Title and label of the planned engagements an accepted plan becomes."""
 
     title_prefix = forms.CharField(max_length=80, label="Title", initial="Rotation plan")

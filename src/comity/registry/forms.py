@@ -6,6 +6,7 @@ from datetime import date
 
 from django import forms
 
+from comity.core.forms import RefusedFormRollsBack
 from comity.core.labels import LabelError, label_get_or_create, parse_marking
 from comity.core.models import ConfidentialityLabel
 from comity.registry.models import CountryNote, State
@@ -23,8 +24,12 @@ class OnDateForm(forms.Form):
         return (self.cleaned_data.get("on") if self.is_valid() else None) or timezone.localdate()
 
 
-class CountryNoteForm(forms.ModelForm):
-    """A note with its label written as a marking, e.g. ``NATO RESTRICTED REL TO NATO``."""
+class CountryNoteForm(RefusedFormRollsBack, forms.ModelForm):
+    """A note with its label written as a marking, e.g. ``NATO RESTRICTED REL TO NATO``.
+
+    A refused note (invalid field, or a label the author may not give) rolls the request back,
+    so the label its marking stored goes too.
+    """
 
     marking = forms.CharField(
         label="Label",

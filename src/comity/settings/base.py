@@ -89,6 +89,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Foreign keys and a busy timeout make SQLite behave like a server database under the test
     # suite and the demo's concurrent requests.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+# Each request is one transaction, rolled back when the view raises or when DRF answers an
+# error: what a refused request stored on the way (a new label) goes with it. Pages whose form
+# is refused roll back through core.forms.RefusedFormRollsBack.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -119,11 +123,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Login throttling (django-axes): five failures lock the username+address pair for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# Login throttling (django-axes): five failures lock a username at one address, twenty lock the
+# address (a password spray), each for 15 minutes; failures elsewhere never lock an account out
+# (see core/lockout.py). A successful sign-in does not reset the count, so a sprayer's own
+# account cannot wash out the record of the address it sprays from.
+AXES_FAILURE_LIMIT = "comity.core.lockout.failure_limit"
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 
 # Content-Security-Policy (django-csp): scripts only from our own origin, so a script that slips

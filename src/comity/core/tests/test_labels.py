@@ -132,11 +132,11 @@ def test_invalid_xml_is_refused() -> None:
         from_xml("<oops", rank_of=ranks())
 
 
-def test_high_water_mark_takes_highest_class_and_narrowest_release() -> None:
+def test_high_water_mark_takes_highest_class_and_common_release() -> None:
     specs = [
         parse_marking("PUBLIC"),
         parse_marking("NATO RESTRICTED REL TO NATO, FIN"),
         parse_marking("NATO SECRET REL TO FIN, SWE"),
     ]
-    assert render_marking(high_water_mark(specs)) == "NATO SECRET REL TO FIN"
-    assert high_water_mark([]) is None
+    members = {"NATO": frozenset({"FIN", "NLD"})}
+    assert render_marking(high_water_mark(specs, expand=members.__getitem__)) == "NATO SECRET REL TO FIN"
