@@ -11,8 +11,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from comity.core.labels import LabelError, label_from_marking
-from comity.core.models import AuditEntry
-from comity.core.selectors import access_or_404
+from comity.core.selectors import access_or_404, audit_history
 from comity.engagements import prime
 from comity.engagements.choices import ActivityRole
 from comity.engagements.lifecycle import allowed_from
@@ -82,9 +81,7 @@ def activity_detail(request: HttpRequest, key: str) -> HttpResponse:
         "may_report": activity.assignments.filter(
             role__in=[ActivityRole.PROPOSER, ActivityRole.APPROVER], user_id=user.pk
         ).exists(),
-        "history": AuditEntry.objects.visible_to(user).filter(
-            object_id=str(activity.pk), content_type__model__in=["programmeactivity", "engagement"]
-        ),
+        "history": audit_history(user, activity),
     }
     return render(request, "engagements/activity.html", context)
 
