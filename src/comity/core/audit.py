@@ -1,8 +1,15 @@
 """Writing the change log. Services call these inside their own ``transaction.atomic`` block.
 
 ``snapshot`` captures a record's concrete fields as JSON-safe values; ``audit_*`` store one
-``AuditEntry`` per change with the record's label (PUBLIC for unlabelled reference data; the
-high-water mark of the old and the new label when the change relabelled the record).
+``AuditEntry`` per change with the record's label (the high-water mark of the old and the new
+label when the change relabelled the record).
+
+A record without a label of its own that belongs to a labelled one (an activity's assignment)
+names that record's foreign key in a ``label_from`` class attribute; its entries carry that
+record's label, so they are read by exactly those who may read the record. Unlabelled reference
+data is PUBLIC. Entries about accounts (models with ``audit_admin_only = True``, and the
+third-party models in ``ADMIN_ONLY_ELSEWHERE``) are for administrators only: the read path,
+``core.selectors.audit_entries_visible``, leaves them out for everyone else.
 """
 
 from __future__ import annotations
@@ -44,23 +51,61 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return json.loads(snapshot_json(instance))
 
 
+#: Account models of other apps, which cannot carry ``audit_admin_only`` themselves.
+ADMIN_ONLY_ELSEWHERE = ("authtoken.token", "authtoken.tokenproxy", "sessions.session", "auth.group")
+
+
+def admin_only_models() -> list[type[models.Model]]:
+    """The models whose change-log entries only administrators read (accounts and their access)."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if getattr(model, "audit_admin_only", False) or model._meta.label_lower in ADMIN_ONLY_ELSEWHERE
+    ]
+
+
+def _label_id_of(instance: models.Model | None) -> int | None:
+    """The id of the label ``instance`` carries or shares (through ``label_from``); None if none."""
+    if instance is None:
+        return None
+    label_id: int | None = getattr(instance, "label_id", None)
+    if label_id is not None:
+        return label_id
+    source = getattr(type(instance), "label_from", None)
+    return _label_id_of(getattr(instance, source)) if source else None
+
+
 def _label_of(instance: models.Model) -> ConfidentialityLabel:
     from comity.core.labels import public_label
 
-    label_id = getattr(instance, "label_id", None)
-    if label_id is not None:
-        return ConfidentialityLabel(pk=label_id)
-    return public_label()
+    label_id = _label_id_of(instance)
+    return public_label() if label_id is None else ConfidentialityLabel(pk=label_id)
+
+
+def _label_ids_in(model: type[models.Model], values: dict[str, Any]) -> set[int]:
+    """The labels a snapshot of ``model`` was held under: its own, or its ``label_from`` record's."""
+    if "label_id" in values:
+        return {values["label_id"]} - {None}
+    source = getattr(model, "label_from", None)
+    if not source:
+        return set()
+    field = model._meta.get_field(source)
+    parent_pk = values.get(field.attname)  # type: ignore[union-attr]
+    parent = field.related_model._default_manager.filter(pk=parent_pk).first() if parent_pk is not None else None  # type: ignore[union-attr]
+    return {label_id} if (label_id := _label_id_of(parent)) is not None else set()
 
 
 def _entry_label(
     instance: models.Model, before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> ConfidentialityLabel:
-    """The label of an entry: the record's, or, when the change relabelled it, the high-water
-    mark of the old and the new label. Whoever reads the entry reads the values from before
-    and after, so lowering a record's label must not lower what its old values are kept under.
+    """The label of an entry: the record's, or, when the change relabelled it (or moved it to a
+    record with another label), the high-water mark of the old and the new label. Whoever reads
+    the entry reads the values from before and after, so lowering a record's label must not
+    lower what its old values are kept under.
     """
-    ids = {values.get("label_id") for values in (before, after) if values} - {None}
+    ids = {label_id for values in (before, after) if values for label_id in _label_ids_in(type(instance), values)}
     if len(ids) < 2:
         return _label_of(instance)
     from django.conf import settings
@@ -128,9 +173,8 @@ def audit_create_many(instances: Sequence[models.Model], *, acting_user: User | 
         model = type(instance)
         if model not in content_types:
             content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True).pk
-        label_id = getattr(instance, "label_id", None)
         return (
-            label_id if label_id is not None else _label_of(instance).pk,
+            _label_of(instance).pk,
             user_id,
             username,
             AuditAction.CREATE.value,

@@ -19,7 +19,14 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from comity.core.access import PUBLIC_POLICY, CategoryType, Subject, nation_holdings
-from comity.core.models import CategoryGrant, Clearance, ConfidentialityLabel, LabelCategory, LabelCategoryValue
+from comity.core.models import (
+    AuditEntry,
+    CategoryGrant,
+    Clearance,
+    ConfidentialityLabel,
+    LabelCategory,
+    LabelCategoryValue,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -104,3 +111,33 @@ def access_or_404(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: A
         return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined, no-any-return]
     except (queryset.model.DoesNotExist, ValueError) as exc:
         raise Http404("No such record.") from exc
+
+
+def audit_entries_visible(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
+    """The change-log entries a user may read: every path that reads the change log starts here.
+
+    An entry is visible under its label (that of the record it describes, or of the record that
+    record belongs to), and entries about accounts (``core.audit.admin_only_models``: users,
+    clearances, grants, sessions, tokens) are read by administrators only.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from comity.core.audit import admin_only_models
+    from comity.core.roles_check import is_administrator
+
+    entries = AuditEntry.objects.visible_to(user)  # type: ignore[arg-type]
+    if is_administrator(user):
+        return entries  # type: ignore[no-any-return]
+    account_types = ContentType.objects.get_for_models(*admin_only_models(), for_concrete_models=False)
+    return entries.exclude(content_type__in=[ct.pk for ct in account_types.values()])  # type: ignore[no-any-return]
+
+
+def audit_history(user: User | AnonymousUser, record: Model) -> QuerySet[AuditEntry]:
+    """The entries about one record that a user may read (its own model's and its parents')."""
+    from django.contrib.contenttypes.models import ContentType
+
+    lineage = [type(record), *record._meta.get_parent_list()]
+    types = ContentType.objects.get_for_models(*lineage)
+    return audit_entries_visible(user).filter(
+        object_id=str(record.pk), content_type__in=[ct.pk for ct in types.values()]
+    )

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
-from comity.core.models import AuditEntry, Clearance
-from comity.core.selectors import group_resolver
+from comity.core.models import Clearance
+from comity.core.selectors import audit_entries_visible, group_resolver
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,7 +37,7 @@ def my_access(request: HttpRequest) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The change log, filtered by the entries' labels like every other labelled list."""
     entries = (
-        AuditEntry.objects.visible_to(request.user)
+        audit_entries_visible(request.user)
         .select_related("content_type", *LABEL_SELECT)
         .prefetch_related(*LABEL_PREFETCH)
     )

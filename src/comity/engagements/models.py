@@ -8,6 +8,8 @@ CBMs and programme activities follow the same pattern).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 from comity.core.models import LabelledModel
@@ -47,6 +49,9 @@ class Objective(LabelledModel):
 
 class Indicator(models.Model):
     """A measurable indicator of an objective (it shares the objective's label)."""
+
+    #: Its change-log entries carry the objective's label (``core.audit``).
+    label_from: ClassVar[str] = "objective"
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(max_length=200)
@@ -118,6 +123,9 @@ class Engagement(LabelledModel):
 
 class EngagementParticipant(models.Model):
     """A nation's part in an engagement: its role and contribution."""
+
+    #: Its change-log entries carry the engagement's label (``core.audit``).
+    label_from: ClassVar[str] = "engagement"
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="participants")
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="engagement_roles")
@@ -195,6 +203,9 @@ class ProgrammeActivity(Engagement):
 
 class ActivityAssignment(models.Model):
     """Who holds which PRIME role on an activity (users for proposer/approver, nations invited)."""
+
+    #: Its change-log entries carry the activity's label: who was invited is as secret as the activity.
+    label_from: ClassVar[str] = "activity"
 
     activity = models.ForeignKey(ProgrammeActivity, on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField(max_length=16, choices=ActivityRole.choices)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from comity.core.labels import LabelError, label_from_marking
-from comity.core.models import AuditEntry
-from comity.core.selectors import access_or_404
+from comity.core.selectors import access_or_404, audit_history
 from comity.engagements import prime, selectors, services
 from comity.engagements.choices import ActivityRole
 from comity.engagements.models import MenuItem, PartnerProgramme, ProgrammeActivity
@@ -57,6 +57,7 @@ def activity_propose(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except (prime.WorkflowError, LabelError) as exc:
         messages.error(request, str(exc))
+        transaction.set_rollback(True)  # the refused write leaves nothing, not even its label
         return redirect("engagements:programme", pk=pk)
     messages.success(request, "Activity proposed.")
     return redirect("engagements:activity", key=activity.key)
@@ -76,9 +77,7 @@ def activity_detail(request: HttpRequest, key: str) -> HttpResponse:
         "may_report": activity.assignments.filter(
             role__in=[ActivityRole.PROPOSER, ActivityRole.APPROVER], user_id=user.pk
         ).exists(),
-        "history": AuditEntry.objects.visible_to(user).filter(
-            object_id=str(activity.pk), content_type__model__in=["programmeactivity", "engagement"]
-        ),
+        "history": audit_history(user, activity),
     }
     return render(request, "engagements/activity.html", context)
 

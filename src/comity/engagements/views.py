@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from comity.core.models import AuditEntry
-from comity.core.selectors import access_or_404
+from comity.core.selectors import access_or_404, audit_history
 from comity.engagements import selectors, services
 from comity.engagements.choices import EngagementKind
 from comity.engagements.filtersets import EngagementFilter
@@ -99,9 +98,7 @@ def month_calendar(request: HttpRequest) -> HttpResponse:
 
 def exercise_detail(request: HttpRequest, key: str) -> HttpResponse:
     exercise = access_or_404(selectors.exercises_visible(request.user), request.user, key=key)
-    history = AuditEntry.objects.visible_to(request.user).filter(
-        object_id=str(exercise.pk), content_type__model__in=["exercise", "engagement"]
-    )
+    history = audit_history(request.user, exercise)
     return render(
         request,
         "engagements/detail.html",
@@ -131,7 +128,7 @@ def record_detail(request: HttpRequest, key: str) -> HttpResponse:
         (record._meta.get_field(name).verbose_name.capitalize(), _display(record, name))
         for name in kind_fields(type(record))
     ]
-    history = AuditEntry.objects.visible_to(request.user).filter(object_id=str(record.pk))
+    history = audit_history(request.user, record)
     return render(
         request,
         "engagements/record.html",

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -170,6 +171,7 @@ def rotations_save(request: HttpRequest) -> HttpResponse:
         )
     except services.PlanSaveError as exc:
         messages.error(request, str(exc))
+        transaction.set_rollback(True)  # the refused write leaves nothing, not even its label
         return redirect("planning:rotations")
     messages.success(
         request,

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from comity.core.api.serializers import AuditEntrySerializer, ConfidentialityLabelSerializer, MeSerializer
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.models import AuditEntry, ConfidentialityLabel
-from comity.core.selectors import labels_visible_to, subject_for
+from comity.core.selectors import audit_entries_visible, labels_visible_to, subject_for
 
 
 class LabelViewSet(viewsets.ReadOnlyModelViewSet):
@@ -35,14 +35,15 @@ class AuditEntryFilter(filters.FilterSet):
 
 
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
-    """The change log; each entry is visible under the label of the record it describes."""
+    """The change log; each entry is visible under the label of the record it describes, and
+    entries about accounts to administrators only (``core.selectors.audit_entries_visible``)."""
 
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilter
 
     def get_queryset(self) -> QuerySet[AuditEntry]:
         return (
-            AuditEntry.objects.visible_to(self.request.user)
+            audit_entries_visible(self.request.user)
             .select_related("content_type", *LABEL_SELECT)
             .prefetch_related(*LABEL_PREFETCH)
         )

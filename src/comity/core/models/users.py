@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -11,6 +13,9 @@ from comity.core.models.labels import Classification, SecurityPolicy
 
 class User(AbstractUser):
     """A desk user. ``nationality`` (ISO 3166 alpha-3) drives releasability decisions."""
+
+    #: Its change-log entries are read by administrators only (``core.selectors.audit_entries_visible``).
+    audit_admin_only: ClassVar[bool] = True
 
     nationality = models.CharField(
         max_length=3,
@@ -24,6 +29,9 @@ class User(AbstractUser):
 
 class Clearance(models.Model):
     """A user's clearance in one policy: every classification up to this one is open to them."""
+
+    #: Its change-log entries are read by administrators only (``core.selectors.audit_entries_visible``).
+    audit_admin_only: ClassVar[bool] = True
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clearances")
     policy = models.ForeignKey(SecurityPolicy, on_delete=models.CASCADE, related_name="+")
@@ -39,6 +47,9 @@ class Clearance(models.Model):
 class CategoryGrant(models.Model):
     """An extra category value a user holds, e.g. "Special Category Designators: ATOMAL"."""
 
+    #: Its change-log entries are read by administrators only (``core.selectors.audit_entries_visible``).
+    audit_admin_only: ClassVar[bool] = True
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_grants")
     tag_name = models.CharField(max_length=64)
     value = models.CharField(max_length=64)
@@ -52,6 +63,9 @@ class CategoryGrant(models.Model):
 
 class LoginSession(models.Model):
     """The session keys a user signed in with, so that deactivation can end all of them at once."""
+
+    #: Its change-log entries are read by administrators only (``core.selectors.audit_entries_visible``).
+    audit_admin_only: ClassVar[bool] = True
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions")
     session_key = models.CharField(max_length=40, unique=True)

@@ -47,7 +47,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 @pytest.fixture
 def hostile(reference_data: None) -> dict[str, Any]:
     """Records of every kind the pages draw, each with hostile text wherever a user types text."""
-    author = make_user("NLD", "SECRET", username="viewer")
+    author = make_user("NLD", "SECRET", username="viewer", roles=("editor", "programme_manager:NATO"))
     public = public_label()
     objective = Objective.objects.create(
         code="hostile-objective", title=HOSTILE, description=HOSTILE, level=ObjectiveLevel.OBJECTIVE, label=public
