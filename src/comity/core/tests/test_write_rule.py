@@ -26,9 +26,7 @@ ROLES = (Role.EDITOR, Role.APPROVER, Role.VIEWER)
     owners=st.lists(st.sampled_from((*SCOPES, "")), min_size=1, max_size=5),
     active=st.booleans(),
 )
-def test_editable_by_is_decide_write_in_sql(
-    reference_data: None, held: set[tuple[Role, str]], owners: list[str], active: bool
-) -> None:
+def test_editable_by_is_decide_write_in_sql(held: set[tuple[Role, str]], owners: list[str], active: bool) -> None:
     user = make_user("NLD", "SECRET")
     RoleAssignment.objects.bulk_create(RoleAssignment(user=user, role=r.value, scope=s) for r, s in held)
     user.is_active = active
@@ -72,7 +70,7 @@ def _state(key: str) -> tuple[object, ...]:
     )
 
 
-def test_a_reader_who_may_not_write_gets_403_and_changes_nothing(reference_data: None) -> None:
+def test_a_reader_who_may_not_write_gets_403_and_changes_nothing() -> None:
     make_exercise("guarded", owner="NLD", title="Guarded", label="PUBLIC", status="proposed")
     public_label()
     url = "/api/engagements/exercises/guarded/"
@@ -93,7 +91,7 @@ def test_a_reader_who_may_not_write_gets_403_and_changes_nothing(reference_data:
     assert Exercise.objects.get(key="guarded").title == "Renamed"
 
 
-def test_nobody_approves_their_own_record_and_nothing_completes_early(reference_data: None) -> None:
+def test_nobody_approves_their_own_record_and_nothing_completes_early() -> None:
     both = make_user("NLD", "SECRET", username="both", roles=("editor", "approver"))
     other = make_user("NLD", "SECRET", username="desk-head", roles=("approver",))
     client = _client(both)
