@@ -37,6 +37,7 @@ from comity.engagements.models import (
     PartnerProgramme,
     ProgrammeActivity,
 )
+from comity.engagements.services import engagement_insert
 from comity.registry.models import State
 
 if TYPE_CHECKING:
@@ -126,23 +127,26 @@ def activity_propose(
         raise WorkflowError(
             "an activity with this title is already in the programme for this cycle; choose another title"
         )
-    activity = ProgrammeActivity.objects.create(
+    activity = engagement_insert(
+        acting_user=acting_user,
+        model=ProgrammeActivity,
         key=key,
-        kind=EngagementKind.PROGRAMME,
-        title=title,
-        start_date=start_date,
-        end_date=end_date,
-        location=location,
-        programme=programme,
-        menu_item=menu_item,
-        label=label,
-        status=Status.PROPOSED,
-        source=f"Partner programme {programme.title}",
-        owner=programme.owner,
+        values={
+            "kind": EngagementKind.PROGRAMME,
+            "title": title,
+            "start_date": start_date,
+            "end_date": end_date,
+            "location": location,
+            "programme": programme,
+            "menu_item": menu_item,
+            "label": label,
+            "status": Status.PROPOSED,
+            "source": f"Partner programme {programme.title}",
+            "owner": programme.owner,
+        },
+        participants=[(programme.partner, ParticipantRole.HOST, None)],
+        objectives=list(menu_item.objectives.all()),
     )
-    activity.objectives.set(menu_item.objectives.all())
-    EngagementParticipant.objects.create(engagement=activity, state=programme.partner, role=ParticipantRole.HOST)
-    audit_create(activity, acting_user=acting_user)
     _assign(activity, ActivityRole.PROPOSER, acting_user=acting_user, user=acting_user)
     return activity
 

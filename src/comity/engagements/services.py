@@ -324,6 +324,12 @@ class EngagementChangeError(ValueError):
         self.field = field
 
 
+def _check_label(acting_user: User, label: ConfidentialityLabel) -> None:
+    """Nobody may give a record a label they could not read themselves."""
+    if not may_see_label(acting_user, label):
+        raise EngagementChangeError("label", "you may not give a record a label above what you may see")
+
+
 def _check_dates(start: date | None, end: date | None) -> None:
     if start and end and end < start:
         raise EngagementChangeError("end_date", f"the record ends ({end}) before it starts ({start})")
@@ -334,7 +340,7 @@ def _check_dates(start: date | None, end: date | None) -> None:
 KEY_TAKEN = "key {key!r} is not available; choose another key"
 
 
-def _insert(
+def engagement_insert(
     *,
     acting_user: User | None,
     model: type[Engagement],
@@ -343,7 +349,11 @@ def _insert(
     participants: list[tuple[State, str, int | None]],
     objectives: list[Objective],
 ) -> Engagement:
-    """Write a new record with its links and change-log entry (the checks are the caller's)."""
+    """Write a new record with its links and change-log entry.
+
+    The checks are the caller's: ``engagement_create`` applies the editor rule, and
+    ``prime.activity_propose`` the partnership programme's own.
+    """
     record = model.objects.create(key=key, **values)
     record.objectives.set(objectives)
     EngagementParticipant.objects.bulk_create(
@@ -366,12 +376,11 @@ def _checked_create(
     if acting_user is not None:
         values = {**values, "owner": values.get("owner") or default_owner(acting_user)}
         require_write(acting_user, WriteAction.CREATE, None, values["owner"])
-        if not may_see_label(acting_user, values["label"]):
-            raise EngagementChangeError("label", "you may not give a record a label above what you may see")
+        _check_label(acting_user, values["label"])
     if Engagement.objects.filter(key=key).exists():
         raise EngagementChangeError("key", KEY_TAKEN.format(key=key))
     _check_dates(values.get("start_date"), values.get("end_date"))
-    return _insert(
+    return engagement_insert(
         acting_user=acting_user, model=model, key=key, values=values, participants=participants, objectives=objectives
     )
 
@@ -469,8 +478,8 @@ def _update(
         if values.get("owner", record.owner) != record.owner:
             require_write(acting_user, WriteAction.CREATE, None, values["owner"])
         label = values.get("label")
-        if label is not None and label.pk != record.label_id and not may_see_label(acting_user, label):
-            raise EngagementChangeError("label", "you may not give a record a label above what you may see")
+        if label is not None and label.pk != record.label_id:
+            _check_label(acting_user, label)
         if moving:
             try:
                 _check_move(acting_user, record, values["status"])
