@@ -15,7 +15,7 @@ third-party models in ``ADMIN_ONLY_ELSEWHERE``) are for administrators only: the
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -97,15 +97,38 @@ def _label_ids_in(model: type[models.Model], values: dict[str, Any]) -> set[int]
     return {label_id} if (label_id := _label_id_of(parent)) is not None else set()
 
 
+def _linked_label_ids(model: type[models.Model], values: dict[str, Any]) -> set[int]:
+    """The labels of the labelled records a snapshot names by foreign key (a measure's related
+    exercise, an objective's parent): the key of a record is itself something its label guards."""
+    ids: set[int] = set()
+    for field in model._meta.concrete_fields:
+        target = field.related_model if field.is_relation else None
+        pk = values.get(field.attname)
+        if target is None or pk is None or "label" not in {f.name for f in target._meta.concrete_fields}:
+            continue
+        ids.update(target._default_manager.filter(pk=pk).values_list("label_id", flat=True))
+    return ids - {None}
+
+
 def _entry_label(
-    instance: models.Model, before: dict[str, Any] | None, after: dict[str, Any] | None
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    linked: Iterable[models.Model] = (),
 ) -> ConfidentialityLabel:
     """The label of an entry: the record's, or, when the change relabelled it (or moved it to a
-    record with another label), the high-water mark of the old and the new label. Whoever reads
-    the entry reads the values from before and after, so lowering a record's label must not
-    lower what its old values are kept under.
+    record with another label) or names other labelled records, the least upper bound of all those
+    labels. Whoever reads the entry reads the values from before and after and the keys of the
+    records it links, so lowering a record's label must not lower what its old values are kept
+    under, and a PUBLIC record's entry must not name a SECRET objective under PUBLIC.
     """
-    ids = {label_id for values in (before, after) if values for label_id in _label_ids_in(type(instance), values)}
+    model = type(instance)
+    ids = {label_id for values in (before, after) if values for label_id in _label_ids_in(model, values)}
+    ids |= {label_id for values in (before, after) if values for label_id in _linked_label_ids(model, values)}
+    ids |= {label_id for record in linked if (label_id := _label_id_of(record)) is not None}
+    own = _label_id_of(instance)
+    if own is not None:
+        ids.add(own)
     if len(ids) < 2:
         return _label_of(instance)
     from django.conf import settings
@@ -131,8 +154,13 @@ def audit_entry(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     label: ConfidentialityLabel | None = None,
+    linked: Iterable[models.Model] = (),
 ) -> AuditEntry:
-    """An unsaved change-log entry, for services that write many at once with ``bulk_create``."""
+    """An unsaved change-log entry, for services that write many at once with ``bulk_create``.
+
+    ``linked`` are records the entry names beyond its foreign keys (many-to-many links such as an
+    engagement's objectives): the entry is labelled at least as high as each of them.
+    """
     return AuditEntry(
         user=acting_user if acting_user is not None and acting_user.pk else None,
         username=acting_user.get_username() if acting_user is not None else "",
@@ -142,7 +170,7 @@ def audit_entry(
         object_repr=str(instance)[:255],
         before=before,
         after=after,
-        label=label or _entry_label(instance, before, after),
+        label=label or _entry_label(instance, before, after, linked),
     )
 
 
@@ -173,8 +201,9 @@ def audit_create_many(instances: Sequence[models.Model], *, acting_user: User | 
         model = type(instance)
         if model not in content_types:
             content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True).pk
+        after = snapshot_json(instance)
         return (
-            _label_of(instance).pk,
+            _entry_label(instance, None, json.loads(after)).pk,
             user_id,
             username,
             AuditAction.CREATE.value,
@@ -182,7 +211,7 @@ def audit_create_many(instances: Sequence[models.Model], *, acting_user: User | 
             str(instance.pk),
             str(instance)[:255],
             None,
-            snapshot_json(instance),
+            after,
         )
 
     columns = ("label", "user", "username", "action", "content_type", "object_id", "object_repr", "before", "after")

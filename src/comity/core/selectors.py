@@ -117,8 +117,10 @@ def audit_entries_visible(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
     """The change-log entries a user may read: every path that reads the change log starts here.
 
     An entry is visible under its label (that of the record it describes, or of the record that
-    record belongs to), and entries about accounts (``core.audit.admin_only_models``: users,
-    clearances, grants, sessions, tokens) are read by administrators only.
+    record belongs to). Entries about accounts (``core.audit.admin_only_models``: users,
+    clearances, grants, roles, sessions, tokens) are read by administrators, and by an auditor for
+    the accounts of their scope (users of that nationality; every account for an organisation
+    scope such as NATO), so access reviews need no administrator's powers.
     """
     from django.contrib.contenttypes.models import ContentType
 
@@ -129,7 +131,33 @@ def audit_entries_visible(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
     if is_administrator(user):
         return entries  # type: ignore[no-any-return]
     account_types = ContentType.objects.get_for_models(*admin_only_models(), for_concrete_models=False)
-    return entries.exclude(content_type__in=[ct.pk for ct in account_types.values()])  # type: ignore[no-any-return]
+    hidden = Q(content_type__in=[ct.pk for ct in account_types.values()])
+    return entries.filter(~hidden | _accounts_audited_by(user, account_types))  # type: ignore[no-any-return]
+
+
+def _accounts_audited_by(user: User | AnonymousUser, account_types: dict[Any, Any]) -> Q:
+    """The account entries an auditor reads: about users of their scopes (by the entry's subject:
+    the user itself, or the ``user`` a clearance, grant or role assignment belongs to)."""
+    from comity.core.authority import Role
+    from comity.core.models import User as UserModel
+    from comity.core.permissions import actor_for
+
+    actor = actor_for(user)
+    scopes = {scope for role, scope in actor.roles if role == Role.AUDITOR.value} if actor.active else set()
+    if not scopes:
+        return Q(pk__in=[])
+    people = UserModel.objects.all()
+    if all(len(scope) == 3 for scope in scopes):  # nations (ISO3); an organisation scope audits everyone
+        people = people.filter(nationality__in=scopes)
+    ids = list(people.values_list("pk", flat=True))
+    about_users = Q(content_type=account_types[UserModel], object_id__in=[str(pk) for pk in ids])
+    owned = [
+        ct.pk
+        for model, ct in account_types.items()
+        if model is not UserModel and any(f.name == "user" for f in model._meta.concrete_fields)
+    ]
+    about_their_access = Q(content_type__in=owned) & (Q(after__user_id__in=ids) | Q(before__user_id__in=ids))
+    return about_users | about_their_access
 
 
 def audit_history(user: User | AnonymousUser, record: Model) -> QuerySet[AuditEntry]:

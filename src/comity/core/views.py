@@ -7,17 +7,20 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.models import Clearance
 from comity.core.selectors import audit_entries_visible, group_resolver
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The desk's front page: what the user can reach."""
     return render(request, "core/home.html")
 
 
+@require_safe
 def my_access(request: HttpRequest) -> HttpResponse:
     """What the signed-in user is cleared for today, and why (nation, groups, grants)."""
     user = request.user
@@ -33,6 +36,7 @@ def my_access(request: HttpRequest) -> HttpResponse:
     return render(request, "core/my_access.html", context)
 
 
+@require_safe
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The change log, filtered by the entries' labels like every other labelled list."""

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from comity.core.labels import LabelError, label_from_marking
 from comity.core.selectors import access_or_404, audit_history
@@ -18,11 +18,13 @@ from comity.engagements.choices import ActivityRole
 from comity.engagements.models import MenuItem, PartnerProgramme, ProgrammeActivity
 
 
+@require_safe
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = PartnerProgramme.objects.visible_to(request.user).select_related("partner", "label")
     return render(request, "engagements/programmes.html", {"programmes": programmes})
 
 
+@require_safe
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = access_or_404(PartnerProgramme.objects.select_related("partner"), request.user, pk=pk)
     activities = selectors.activities_visible(request.user).filter(programme=programme)
@@ -63,6 +65,7 @@ def activity_propose(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("engagements:activity", key=activity.key)
 
 
+@require_safe
 def activity_detail(request: HttpRequest, key: str) -> HttpResponse:
     activity = access_or_404(selectors.activities_visible(request.user), request.user, key=key)
     user = request.user

@@ -496,9 +496,16 @@ def _update(
         current = EngagementParticipant.objects.filter(engagement=record)
         links_before["participants"] = _participant_codes(current.values_list("state__iso3", "role", "personnel"))
         links_after["participants"] = _participant_codes((s.iso3, role, n) for s, role, n in participants)
+    linked: list[Objective] = []
     if objectives is not None:
-        links_before["objectives"] = sorted(record.objectives.values_list("code", flat=True))
-        links_after["objectives"] = sorted(o.code for o in objectives)
+        current_objectives = list(record.objectives.all())
+        if acting_user is not None:
+            # The caller names only objectives they can see; links to the others stay as they are.
+            visible = set(Objective.objects.visible_to(acting_user).values_list("pk", flat=True))
+            objectives = [*objectives, *(o for o in current_objectives if o.pk not in visible)]
+        links_before["objectives"] = sorted(o.code for o in current_objectives)
+        links_after["objectives"] = sorted({o.code for o in objectives})
+        linked = [*current_objectives, *objectives]
     if snapshot(record) == before and links_after == links_before:
         return record, False
 
@@ -517,6 +524,7 @@ def _update(
         instance=record,
         before={**before, **links_before},
         after={**snapshot(record), **links_after},
+        linked=linked,
     ).save()
     return record, True
 

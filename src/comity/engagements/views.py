@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from comity.core.selectors import access_or_404, audit_history
 from comity.engagements import selectors, services
@@ -30,6 +30,7 @@ def _filtered(request: HttpRequest) -> EngagementFilter:
     return EngagementFilter(request.GET, queryset=selectors.engagements_visible(request.user), request=request)
 
 
+@require_safe
 def engagement_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     page = Paginator(filterset.qs.order_by("-start_date", "title"), 50).get_page(request.GET.get("page"))
@@ -45,6 +46,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def timeline(request: HttpRequest) -> HttpResponse:
     """Years across, one bar per engagement: the multi-year view."""
     first = int(request.GET.get("from") or 2014)
@@ -67,6 +69,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def month_calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = int(request.GET.get("year") or today.year)
@@ -96,6 +99,7 @@ def month_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def exercise_detail(request: HttpRequest, key: str) -> HttpResponse:
     exercise = access_or_404(selectors.exercises_visible(request.user), request.user, key=key)
     history = audit_history(request.user, exercise)
@@ -119,6 +123,7 @@ def detail_url(engagement: Engagement) -> str:
     return reverse("engagements:record", args=[engagement.key])
 
 
+@require_safe
 def record_detail(request: HttpRequest, key: str) -> HttpResponse:
     """Any engagement that is not an exercise or programme activity: base facts and its kind's."""
     record = selectors.record_visible(request.user, key)
@@ -159,11 +164,13 @@ def engagement_transition(request: HttpRequest, key: str) -> HttpResponse:
     return redirect(detail_url(engagement))
 
 
+@require_safe
 def vienna_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.vienna_deadlines(request.user)
     return render(request, "engagements/vienna.html", {"rows": rows, "today": timezone.localdate()})
 
 
+@require_safe
 def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
     state = get_object_or_404(State, iso3=iso3.upper())
     engagements = selectors.filter_engagements(selectors.engagements_visible(request.user), nation=state.iso3)
@@ -182,16 +189,19 @@ def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
     )
 
 
+@require_safe
 def network(request: HttpRequest) -> HttpResponse:
     """Who trains with whom, per year (drawn by the vendored Cytoscape.js from the API)."""
     return render(request, "engagements/network.html", {"year": request.GET.get("year", "")})
 
 
+@require_safe
 def engagement_map(request: HttpRequest) -> HttpResponse:
     """Where engagements took place (those with coordinates), on the vendored Leaflet map."""
     return render(request, "engagements/map.html", {"year": request.GET.get("year", "")})
 
 
+@require_safe
 def attache_network(request: HttpRequest) -> HttpResponse:
     """The attaché network on a date: lines from sending to host capitals."""
     return render(request, "engagements/attache_network.html", {"on": request.GET.get("on", "")})

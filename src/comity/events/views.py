@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from comity.core.models import ConfidentialityLabel
 from comity.events import analytics, forms, selectors
@@ -52,6 +53,7 @@ def _range(data: dict[str, Any]) -> dict[str, str]:
     }
 
 
+@require_safe
 def dyad(request: HttpRequest) -> HttpResponse:
     """Two nations or groups and a frequency: the series chart, the QuadClass mix, the events."""
     form = forms.SeriesForm(_data(request, SERIES_DEFAULTS))
@@ -67,6 +69,7 @@ def dyad(request: HttpRequest) -> HttpResponse:
     return render(request, "events/dyad.html", context, status=200 if form.is_valid() else 400)
 
 
+@require_safe
 def alliance(request: HttpRequest) -> HttpResponse:
     """A group's members (as of each event's date) against one state, both directions."""
     form = forms.AlliancePartyForm(_data(request, ALLIANCE_DEFAULTS))
@@ -77,6 +80,7 @@ def alliance(request: HttpRequest) -> HttpResponse:
     return render(request, "events/alliance.html", context, status=200 if form.is_valid() else 400)
 
 
+@require_safe
 def tension(request: HttpRequest) -> HttpResponse:
     """The world map coloured by conflict intensity in one period (default: the latest month)."""
     context = _context(request)
@@ -92,6 +96,7 @@ def tension(request: HttpRequest) -> HttpResponse:
     return render(request, "events/tension.html", context, status=status)
 
 
+@require_safe
 def alerts(request: HttpRequest) -> HttpResponse:
     """The tension alerts over the events the user may see, highest z first."""
     form = forms.AlertsForm(_data(request, ALERT_DEFAULTS))

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from comity.planning import services
 from comity.planning.examples import EXAMPLE_BASELINES, EXAMPLE_TITLES, examples
@@ -27,6 +27,7 @@ SESSION_KEY = "planning:{kind}"
 DEFAULT_EXAMPLE = {"rotations": "rotation-sample", "calendar": "calendar-sample"}
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/home.html", {"examples": _examples_for("rotations")})
 
@@ -144,10 +145,12 @@ def _shown(kind: str, solved: services.Solved, diff: services.PlanDiff | None, a
     }
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def rotations(request: HttpRequest) -> HttpResponse:
     return _page(request, "rotations")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def calendar(request: HttpRequest) -> HttpResponse:
     return _page(request, "calendar")
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.selectors import access_or_404
@@ -16,6 +17,7 @@ from comity.registry.forms import CountryNoteForm, OnDateForm
 from comity.registry.models import CountryNote, Organisation, State
 
 
+@require_safe
 def state_list(request: HttpRequest) -> HttpResponse:
     """All states, searchable; htmx requests get just the table."""
     filterset = StateFilter(request.GET, queryset=State.objects.all())
@@ -24,6 +26,7 @@ def state_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page, "filter": filterset})
 
 
+@require_safe
 def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     """A country profile: codes, capital, memberships and partnerships over time, visible notes."""
     state = get_object_or_404(State, iso3=iso3.upper())
@@ -37,6 +40,7 @@ def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     return render(request, "registry/state_detail.html", {"state": state, "notes": notes, **timeline})
 
 
+@require_safe
 def alliance(request: HttpRequest) -> HttpResponse:
     """Time travel: an organisation's members and partners on any date."""
     form = OnDateForm(request.GET or None)
@@ -58,11 +62,13 @@ def alliance(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/alliance.html", context)
 
 
+@require_safe
 def alliance_map(request: HttpRequest) -> HttpResponse:
     """The world map coloured by members and partners, with a date slider."""
     return render(request, "registry/alliance_map.html", {"organisations": Organisation.objects.all()})
 
 
+@require_safe
 def note_list(request: HttpRequest) -> HttpResponse:
     filterset = CountryNoteFilter(
         request.GET,
@@ -74,11 +80,13 @@ def note_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/note_list.html", {"page": page, "filter": filterset})
 
 
+@require_safe
 def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
     note = access_or_404(CountryNote.objects.select_related("state", "label", "author"), request.user, pk=pk)
     return render(request, "registry/note_detail.html", {"note": note})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def note_create(request: HttpRequest) -> HttpResponse:
     form = CountryNoteForm(request.POST or None, initial={"state": request.GET.get("state")})
     if request.method == "POST" and form.is_valid():

@@ -20,6 +20,7 @@ from comity.core.audit import audit_create, audit_create_many, audit_entry, audi
 from comity.core.labels import label_from_marking, public_label
 from comity.core.models import AuditEntry, LabelledModel, User
 from comity.core.models.audit import AuditAction
+from comity.core.roles import role_grant
 from comity.core.selectors import audit_entries_visible, audit_history
 from comity.core.testing.factories import make_user
 from comity.engagements import prime
@@ -215,3 +216,29 @@ def test_a_records_history_holds_only_entries_about_that_record() -> None:
     assert page.status_code == 200
     assert "zq-account-admin" not in page.content.decode()
     assert "zq-account-admin" not in _client(admin).get(f"/engagements/records/{record.key}/").content.decode()
+
+
+def test_an_auditor_reads_the_account_entries_of_their_scope_only() -> None:
+    """An auditor of NLD reviews who was given which clearance and role in NLD, and nothing of FIN."""
+    _, account = _account_and_activity_entries()  # a NLD account with a SECRET clearance and a token
+    finn = services.user_create(acting_user=None, username="zq-finn", nationality="FIN")
+    services.user_set_clearance(acting_user=None, user=finn, policy="NATO", level="SECRET")
+    role_grant(acting_user=None, user=account, role="editor", scope="NLD")
+    auditor = make_user("NLD", "SECRET", username="zq-auditor", roles=("auditor",))
+    visible = audit_entries_visible(auditor)
+    assert visible.filter(content_type__model="user", object_id=str(account.pk)).exists()
+    assert visible.filter(content_type__model="clearance", after__user_id=account.pk).exists()
+    assert visible.filter(content_type__model="roleassignment", after__user_id=account.pk).exists()
+    assert not visible.filter(content_type__model="user", object_id=str(finn.pk)).exists()
+    assert not visible.filter(content_type__model="clearance", after__user_id=finn.pk).exists()
+    client = _client(auditor)
+    clearances = _api_entries(client, object_type="clearance")
+    assert clearances and all(e["after"]["user_id"] != finn.pk for e in clearances if e["after"])
+    # The same person without the role reads none of them; an organisation-wide auditor reads both.
+    assert (
+        not audit_entries_visible(make_user("NLD", "SECRET", username="zq-plain"))
+        .filter(content_type__model="clearance")
+        .exists()
+    )
+    alliance = make_user("BEL", "SECRET", username="zq-alliance-auditor", roles=("auditor:NATO",))
+    assert audit_entries_visible(alliance).filter(content_type__model="clearance", after__user_id=finn.pk).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -67,3 +68,19 @@ def test_the_comity_script_exits_non_zero_without_a_traceback(tmp_path: object) 
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert "too short" in done.stderr
+
+
+def test_a_bad_clearance_leaves_no_user_behind() -> None:
+    with pytest.raises(CommandError):
+        call_command("user", "add", "half.made", "--nation", "NLD", "--password", GOOD, "--clearance", "BAD")
+    assert not User.objects.filter(username="half.made").exists()
+    assert not AuditEntry.objects.filter(object_repr="half.made").exists()
+
+
+def test_the_user_list_shows_roles(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("user", "add", "listed.nld", "--nation", "NLD", "--password", GOOD)
+    call_command("user", "grant", "listed.nld", "--role", "editor", "--scope", "NLD")
+    capsys.readouterr()
+    call_command("user", "list")
+    rows = {row["username"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["listed.nld"]["roles"] == [{"role": "editor", "scope": "NLD"}]

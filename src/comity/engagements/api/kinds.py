@@ -60,6 +60,12 @@ class KindSerializerBase(EngagementSerializer):
 
     label = LabelField()
     lead = serializers.CharField(required=False, allow_blank=True)
+    owner = serializers.RegexField(
+        r"^[A-Z][A-Z0-9]{1,15}$",
+        required=False,
+        help_text="The nation (ISO3) or organisation the record is entered for; by default the caller's. "
+        "Only an editor of that scope may write it.",
+    )
     # Links name, and may point at, only records the caller may see (core.api.relations).
     objectives = VisibleSlugRelatedField(slug_field="code", many=True, required=False, queryset=Objective.objects)
     participants = ParticipantSerializer(many=True, read_only=True)

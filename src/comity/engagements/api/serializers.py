@@ -67,8 +67,10 @@ class EngagementSerializer(serializers.ModelSerializer):
             "personnel",
             "objectives",
             "label",
+            "owner",
             "source",
         ]
+        read_only_fields = ["owner"]
 
 
 class TransitionSerializer(serializers.Serializer):

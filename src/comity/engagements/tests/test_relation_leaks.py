@@ -23,10 +23,13 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from comity.core.labels import label_from_marking
+from comity.core.models import AuditEntry
+from comity.core.selectors import audit_entries_visible
 from comity.core.testing.factories import make_user
 from comity.engagements.api.kinds import kind_serializer
 from comity.engagements.exporting import FORMATS
-from comity.engagements.models import ConfidenceBuildingMeasure, Objective, ProgrammeActivity
+from comity.engagements.models import ConfidenceBuildingMeasure, Exercise, Objective, ProgrammeActivity
+from comity.engagements.services import engagement_update
 from comity.engagements.tests.factories import make_menu_item, make_programme
 from comity.engagements.tests.helpers import make_exercise
 
@@ -288,3 +291,36 @@ def test_activity_list_query_count_is_fixed(cleared: Client, world: dict[str, An
             label=label_from_marking("PUBLIC"),
         )
     assert count() == few
+
+
+def test_an_edit_keeps_the_links_the_editor_cannot_see(world: dict[str, Any]) -> None:
+    """An uncleared editor names the objectives they see; the hidden one stays linked, and the
+    change-log entry that names it is kept under its label, out of the editor's sight."""
+    editor = make_user("NLD", None, username="rl-editor", roles=("editor",))
+    Exercise.objects.filter(key="rl-visible-exercise").update(owner="NLD")
+    client = Client()
+    client.force_login(editor)
+    url = "/api/engagements/exercises/rl-visible-exercise/"
+    response = client.patch(url, {"objectives": ["deterrence"]}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["objectives"] == ["deterrence"]
+    record = Exercise.objects.get(key="rl-visible-exercise")
+    assert set(record.objectives.values_list("code", flat=True)) == {"deterrence", "rl-hidden-objective"}
+    entry = AuditEntry.objects.filter(object_id=str(record.pk), action="update").latest("pk")
+    assert "rl-hidden-objective" in json.dumps(entry.after)
+    assert not audit_entries_visible(editor).filter(pk=entry.pk).exists()
+    assert audit_entries_visible(make_user("NLD", "SECRET", username="rl-reader")).filter(pk=entry.pk).exists()
+    _assert_no_trace(
+        client.get("/api/core/audit/", {"object_type": "exercise", "limit": 500}).content.decode(), "audit"
+    )
+
+
+def test_a_change_log_entry_naming_a_hidden_record_by_key_is_labelled_for_it(world: dict[str, Any]) -> None:
+    """The measure's entry holds the id of its SECRET related exercise: it is SECRET too."""
+    measure = ConfidenceBuildingMeasure.objects.get(key="rl-visible-cbm")
+    engagement_update(acting_user=None, engagement=measure, values={"title": "Visible Measure RL, retitled"})
+    entry = AuditEntry.objects.filter(object_id=str(measure.pk), action="update").latest("pk")
+    assert entry.after["related_exercise_id"] is not None
+    guest = make_user("NLD", None, username="rl-log-guest")
+    assert not audit_entries_visible(guest).filter(pk=entry.pk).exists()
+    assert entry.label.classification.name == "SECRET"

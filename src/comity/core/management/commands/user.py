@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from comity.core import roles, services
 from comity.core.models import User
@@ -58,17 +59,18 @@ class Command(BaseCommand):
         action = options["action"]
         try:
             if action == "add":
-                user = services.user_create(
-                    acting_user=None,
-                    username=options["username"],
-                    nationality=options["nation"],
-                    password=options["password"],
-                    is_staff=options["staff"],
-                )
-                if options["clearance"]:
-                    services.user_set_clearance(
-                        acting_user=None, user=user, policy=options["policy"], level=options["clearance"]
+                with transaction.atomic():  # a bad clearance leaves no user behind
+                    user = services.user_create(
+                        acting_user=None,
+                        username=options["username"],
+                        nationality=options["nation"],
+                        password=options["password"],
+                        is_staff=options["staff"],
                     )
+                    if options["clearance"]:
+                        services.user_set_clearance(
+                            acting_user=None, user=user, policy=options["policy"], level=options["clearance"]
+                        )
                 self.stdout.write(f"created {user.username} ({user.nationality})")
             elif action == "clear":
                 services.user_set_clearance(
@@ -89,8 +91,11 @@ class Command(BaseCommand):
                         "nationality": u.nationality,
                         "active": u.is_active,
                         "clearances": {c.policy.name: c.classification.name for c in u.clearances.all()},
+                        "roles": [{"role": r.role, "scope": r.scope} for r in u.role_assignments.all()],
                     }
-                    for u in User.objects.prefetch_related("clearances__policy", "clearances__classification")
+                    for u in User.objects.prefetch_related(
+                        "clearances__policy", "clearances__classification", "role_assignments"
+                    )
                 ]
                 self.stdout.write(json.dumps(rows, indent=2))
             elif action == "grant":
