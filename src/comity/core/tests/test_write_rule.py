@@ -111,3 +111,17 @@ def test_nobody_approves_their_own_record_and_nothing_completes_early() -> None:
     early = client.post(url, {"to": "ongoing"}, content_type="application/json")
     assert early.status_code == 400 and "before it starts" in early.json()["to"]
     assert Exercise.objects.get(key="own-record").status == "approved"
+
+
+def test_a_record_is_created_only_for_a_scope_the_caller_edits_for() -> None:
+    client = _client(make_user("NLD", "SECRET", username="nld-only", roles=("editor",)))
+    body = {"key": "for-fin", "title": "For FIN", "label": "PUBLIC", "owner": "FIN"}
+    before = (Exercise.objects.count(), AuditEntry.objects.count(), ConfidentialityLabel.objects.count())
+    refused = client.post("/api/engagements/exercises/", body, content_type="application/json")
+    assert refused.status_code == 403 and "only an editor of FIN" in refused.json()["detail"]
+    assert (Exercise.objects.count(), AuditEntry.objects.count(), ConfidentialityLabel.objects.count()) == before
+    made = client.post("/api/engagements/exercises/", {**body, "owner": "NLD"}, content_type="application/json")
+    assert made.status_code == 201 and made.json()["owner"] == "NLD"
+    assert client.post(
+        "/api/engagements/exercises/", {**body, "key": "bad-owner", "owner": "<b>"}, content_type="application/json"
+    ).json()["owner"]
