@@ -73,14 +73,10 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
 
 
 def _load_reference_data() -> None:
-    """What ``comity setup`` loads: the security policies, the registry, the shipped engagements."""
-    from comity.core.services import policies_load
-    from comity.engagements.loading import engagements_load
-    from comity.registry.services import registry_load
+    """What ``comity setup`` loads: every app's shipped data (policies, registry, engagements)."""
+    from comity.core.steps import shipped_data_load
 
-    policies_load(acting_user=None)
-    registry_load(acting_user=None)
-    engagements_load()
+    shipped_data_load()
 
 
 def _end_stray_postgres_sessions() -> None:

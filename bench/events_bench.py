@@ -31,8 +31,11 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-TEST_DATA = Path(__file__).resolve().parents[1] / "src" / "comity" / "data" / "events" / "samples"
-SHARED_GDELT2 = Path("/work/shared/data/gdelt/gdelt2_export_20191024143000.tsv")
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+TEST_DATA = PROJECT_ROOT / "src" / "comity" / "data" / "events" / "samples"
+#: The development workspace keeps the full export in ``shared/data`` beside the checkout.
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+SHARED_GDELT2 = SHARED_DATA / "gdelt" / "gdelt2_export_20191024143000.tsv"
 SAMPLES = [
     ("gdelt1_georgia_2012H1_dyadic.tsv", "gdelt1"),
     ("gdelt1_daily_export_sample_reed9999.tsv", "gdelt1"),
@@ -50,7 +53,10 @@ WARM_TARGET = "CHN"
 
 def enlarged_gdelt2(path: Path, rows: int) -> Path:
     """Repeat the real GDELT 2.0 lines up to ``rows`` lines, renumbering GLOBALEVENTID."""
-    source = SHARED_GDELT2 if SHARED_GDELT2.exists() else TEST_DATA / "gdelt2_export_20191024143000_first400.tsv"
+    source = SHARED_GDELT2
+    if not source.exists():
+        source = TEST_DATA / "gdelt2_export_20191024143000_first400.tsv"
+        print(f"(no {SHARED_GDELT2}: the ingest input repeats the 400-row test sample {source.name})", file=sys.stderr)
     lines = source.read_text(encoding="utf-8").splitlines()
     with path.open("w", encoding="utf-8") as out:
         for i in range(rows):

@@ -2,13 +2,16 @@
 Presence battlegroups and the Readiness Action Plan measures of the 2014 Wales Summit.
 
 Each becomes an engagement of kind ``posture`` (PUBLIC, with its source), so the calendar, the
-map, the network and the country profiles show them beside the exercises.
+map, the network and the country profiles show them beside the exercises. Their status follows
+the calendar (``calendar_status``): a rotation's end, where no source gives it, is its
+successor's start, and the record's notes say so.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from comity.core.labels import public_label
+from comity.engagements.calendar_status import Detachment, settle_rotations, status_from_dates
 from comity.engagements.choices import EngagementKind, Status
 from comity.engagements.importing import Reject, RowError, parse_codes, parse_date
 from comity.engagements.models import Engagement, Objective
@@ -32,14 +36,6 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         reader = csv.DictReader(handle)
         for row in reader:
             yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
-
-
-def _status(start: date | None, end: date | None, today: date) -> str:
-    if end is not None and end < today:
-        return Status.COMPLETED
-    if start is not None and start <= today:
-        return Status.ONGOING
-    return Status.PLANNED
 
 
 class _Context:
@@ -59,15 +55,19 @@ class _Context:
                 result.add((self.state_rows[code].pk, role))
         return result
 
+    def open_status(self, start: date | None, precision: str) -> str:
+        """The status of open-ended presence (a battlegroup, a standing measure): no end date."""
+        return status_from_dates(start=start, end=None, precision=precision, today=self.today, bounded=False) or (
+            Status.PLANNED
+        )
+
     def save(self, key: str, values: dict[str, Any], participants: set[tuple[int, str]], report: ImportReport) -> None:
-        start, end = values.get("start_date"), values.get("end_date")
         engagement_upsert(
             model=Engagement,
             key=key,
             values={
                 "kind": EngagementKind.POSTURE,
                 "label": self.label,
-                "status": _status(start, end, self.today),
                 "lead_state": None,
                 "lead_organisation": None,
                 "owner": "NATO",  # the alliance's own posture, as NATO publishes it
@@ -80,37 +80,58 @@ class _Context:
         )
 
 
+@dataclass(frozen=True)
+class _Rotation:
+    """A checked air-policing row, waiting for its successor to settle its end and status."""
+
+    row: dict[str, str]
+    detachment: Detachment
+    participants: set[tuple[int, str]]
+    lead: tuple[str, ...]
+
+
 def _bap(path: Path, context: _Context, report: ImportReport) -> None:
+    rotations = []
     for line, row in _rows(path):
         try:
-            base = row["base"]
             lead = parse_codes(row["lead_nation"], "lead_nation")
             start, precision_start = parse_date(row["start_date"], "start_date")
             end, precision_end = parse_date(row["end_date"], "end_date")
-            host = BAP_BASE_HOSTS.get(base)
+            host = BAP_BASE_HOSTS.get(row["base"])
             participants = context.roles(
                 lead=lead,
                 host=(host,) if host else (),
                 participant=parse_codes(row["augmenting_nations"], "augmenting_nations"),
             )
-            label = f"{', '.join(lead) or 'lead not recorded'} at {base}"
-            context.save(
-                f"bap-{slugify(row['rotation'])}-{slugify(base)}",
-                {
-                    "title": f"Baltic Air Policing {row['rotation']}: {label}",
-                    "start_date": start,
-                    "end_date": end,
-                    "date_precision": "month" if "month" in (precision_start, precision_end) else "day",
-                    "location": base,
-                    "lead_state": context.state_rows[lead[0]] if lead else None,
-                    "source": row["source"],
-                    "notes": "; ".join(part for part in (row["aircraft"], row["notes"]) if part),
-                },
-                participants,
-                report,
-            )
         except RowError as exc:
             report.rejects.append(_reject(path, line, str(exc)))
+            continue
+        detachment = Detachment(row["rotation"], row["base"], start, precision_start, end, precision_end)
+        rotations.append(_Rotation(row, detachment, participants, lead))
+    settled = settle_rotations([rotation.detachment for rotation in rotations], context.today)
+    for rotation, outcome in zip(rotations, settled, strict=True):
+        row, base, lead = rotation.row, rotation.detachment.base, rotation.lead
+        derived = (
+            f"End date derived from the start of the next rotation at {base} ({outcome.successor}); no source gives it."
+            if outcome.successor
+            else ""
+        )
+        context.save(
+            f"bap-{slugify(row['rotation'])}-{slugify(base)}",
+            {
+                "title": f"Baltic Air Policing {row['rotation']}: {', '.join(lead) or 'lead not recorded'} at {base}",
+                "start_date": rotation.detachment.start,
+                "end_date": outcome.end,
+                "date_precision": outcome.precision,
+                "status": outcome.status or Status.PLANNED,
+                "location": base,
+                "lead_state": context.state_rows[lead[0]] if lead else None,
+                "source": row["source"],
+                "notes": "; ".join(part for part in (row["aircraft"], row["notes"], derived) if part),
+            },
+            rotation.participants,
+            report,
+        )
 
 
 def _efp(path: Path, context: _Context, report: ImportReport) -> None:
@@ -126,6 +147,7 @@ def _efp(path: Path, context: _Context, report: ImportReport) -> None:
                     "start_date": start,
                     "end_date": None,
                     "date_precision": precision,
+                    "status": context.open_status(start, precision),
                     "location": context.state_rows[host[0]].name,
                     "lead_state": context.state_rows[framework[0]] if framework else None,
                     "source": row["source"],
@@ -152,6 +174,7 @@ def _rap(path: Path, context: _Context, report: ImportReport) -> None:
                     "start_date": agreed,
                     "end_date": None,
                     "date_precision": precision,
+                    "status": context.open_status(agreed, precision),
                     "lead_organisation": context.nato,
                     "source": row["source"],
                     "notes": f"{row['category'].capitalize()} measure. {row['description']} {row['notes']}".strip(),

@@ -1,4 +1,4 @@
-"""App configuration for ``comity.events``."""
+"""App configuration for ``comity.events``; its demo step is described in ``core.steps``."""
 
 from django.apps import AppConfig
 
@@ -7,3 +7,9 @@ class EventsConfig(AppConfig):
     name = "comity.events"
     label = "events"
     verbose_name = "event data"
+
+    def demo_step(self) -> str:
+        """The shipped real event samples, one of them under a NATO label."""
+        from comity.events.demo import demo_events
+
+        return demo_events()

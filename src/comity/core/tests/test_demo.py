@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from comity.core.demo import demo_events, demo_load
 from comity.core.models import User
+from comity.core.steps import demo_steps_run
 from comity.engagements.models import Engagement
 from comity.events.selectors import store_summary
 from comity.registry.models import CountryNote
@@ -18,10 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_users_see_different_things_and_reruns_change_nothing(settings: Any, tmp_path: Path) -> None:
     settings.DATA_DIR = tmp_path
-    demo_load()
-    assert demo_events().startswith("event samples ingested: ")
-    assert demo_events() == "event samples ingested: 0 new events"
-    demo_load()
+    (first,) = demo_steps_run()
+    assert first.startswith("event samples ingested: ") and first != "event samples ingested: 0 new events"
+    assert demo_steps_run() == ["event samples ingested: 0 new events"]
     analyst, attache, guest = (User.objects.get(username=n) for n in ("analyst.nld", "attache.fin", "guest"))
 
     def notes(user: User) -> set[str]:

@@ -1,0 +1,87 @@
+"""The engagements' demo step: labelled demo exercises and a demo PRIME programme (see
+``core.steps``). Every record is clearly marked as demonstration content, not a real one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from comity.core.labels import label_from_marking
+from comity.engagements.importing import ParsedFile, check_row
+from comity.engagements.models import MenuItem, PartnerProgramme
+from comity.engagements.services import exercises_import
+from comity.registry.models import State
+
+#: Demo exercises (clearly not real): (key, title, label marking, participants). The first
+#: participant leads, so it owns the record and its editors may change it.
+DEMO_EXERCISES = (
+    (
+        "demo-restricted-staff-exercise",
+        "Demo: staff exercise (NATO RESTRICTED)",
+        "NATO RESTRICTED REL TO NATO",
+        "NLD;BEL",
+    ),
+    ("demo-nordic-table-top", "Demo: Nordic table-top (REL TO FIN, SWE)", "NATO RESTRICTED REL TO FIN, SWE", "FIN;SWE"),
+    ("demo-partner-workshop", "Demo: partner workshop (REL TO PFP)", "NATO UNCLASSIFIED REL TO PFP", "UKR;AUT"),
+    (
+        "demo-secret-planning-conference",
+        "Demo: planning conference (NATO SECRET REL TO NLD)",
+        "NATO SECRET REL TO NLD",
+        "NLD",
+    ),
+)
+
+
+def _demo_exercises() -> None:
+    this_year = date.today().year
+    rows = [
+        check_row(
+            index,
+            {
+                "key": key,
+                "title": title,
+                "label": marking,
+                "participants": participants,
+                "lead": participants.split(";")[0],
+                "status": "planned",
+                "start_date": f"{this_year + 1}-0{index}-10",
+                "end_date": f"{this_year + 1}-0{index}-14",
+                "domain": "joint",
+                "source": "comity demo data (not a real record)",
+            },
+            date.today(),
+        )
+        for index, (key, title, marking, participants) in enumerate(DEMO_EXERCISES, start=1)
+    ]
+    exercises_import(acting_user=None, parsed=ParsedFile(rows=rows))
+
+
+def _demo_programme() -> None:
+    """A demo cooperation menu and a demo programme for Ukraine, to walk the PRIME workflow."""
+    for code, title in (
+        ("demo-staff-officer-course", "Demo: staff officer course"),
+        ("demo-logistics-seminar", "Demo: logistics seminar"),
+    ):
+        MenuItem.objects.get_or_create(
+            code=code,
+            defaults={
+                "title": title,
+                "provider": "demo provider",
+                "label": label_from_marking("PUBLIC"),
+                "owner": "NATO",
+            },
+        )
+    PartnerProgramme.objects.get_or_create(
+        partner=State.objects.get(iso3="UKR"),
+        cycle=str(date.today().year + 1),
+        defaults={
+            "title": "Demo: partnership programme of Ukraine",
+            "label": label_from_marking("NATO UNCLASSIFIED REL TO PFP, NATO"),
+            "owner": "NATO",
+        },
+    )
+
+
+def demo_engagements_load() -> None:
+    """Create the demo exercises and the demo programme (idempotent)."""
+    _demo_exercises()
+    _demo_programme()
