@@ -69,8 +69,8 @@ class GunicornServer(BaseApplication):
 
     In-process rather than gunicorn's own console script, so that ``comity serve`` stays the one
     way to start the desk and the settings module, system checks and static-files check above
-    apply to both servers. The arbiter is this process: TERM stops it gracefully, HUP replaces
-    the workers.
+    apply to both servers. The arbiter is this process: TERM stops it gracefully. The workers
+    are forked from the code it has loaded, so an upgrade needs a restart, not a HUP.
     """
 
     def __init__(self, *, bind: str, workers: int) -> None:
