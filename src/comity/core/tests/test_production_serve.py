@@ -165,7 +165,7 @@ def argument_free_paths(patterns: Iterable[URLPattern | URLResolver] | None = No
 
 @dataclass
 class Server:
-    browser: Browser
+    port: int
     log: Path
 
 
@@ -194,7 +194,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )
     try:
         _wait_for(port, server, log)
-        yield Server(Browser(port), log)
+        yield Server(port, log)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -224,26 +224,28 @@ def _served(answer: Response) -> bool:
     return answer.status == 200
 
 
-def _assert_static_files(browser: Browser, paths: set[str], page: str) -> None:
-    for path in sorted(paths):
-        answer = browser.get(path)
-        assert answer.status == 200, f"{path} (named by {page}) answered {answer.status}"
+def _assert_static_files(browser: Browser, named_by: dict[str, str]) -> None:
+    """Every static path answers 200; ``named_by`` maps each to a page that names it."""
+    failures = {path: (status, page) for path, page in named_by.items() if (status := browser.get(path).status) != 200}
+    assert not failures, sorted(failures.items())
 
 
 def test_login_page_and_its_static_files_are_served_by_gunicorn_workers(production: Server) -> None:
-    browser = Browser(production.browser.port)
+    browser = Browser(production.port)
     login = browser.get("/accounts/login/")
     assert login.status == 200, login.body
     assert login.headers["Server"].startswith("gunicorn")
     assert production.log.read_text().count("Booting worker") == 2
     referenced = static_paths(login.body)
-    # The manifest storage names each file by its content hash (cacheable for ever).
-    assert any(re.search(r"/comity\.[0-9a-f]{12}\.css$", path) for path in referenced), referenced
-    _assert_static_files(browser, referenced, "/accounts/login/")
+    # The manifest storage names each file by its content hash, so WhiteNoise lets it be cached for ever.
+    stylesheet = next((path for path in referenced if re.search(r"/comity\.[0-9a-f]{12}\.css$", path)), None)
+    assert stylesheet, referenced
+    assert "immutable" in browser.get(stylesheet).headers["Cache-Control"]
+    _assert_static_files(browser, dict.fromkeys(referenced, "/accounts/login/"))
 
 
 def test_every_page_signed_in_and_every_static_file_it_names(production: Server) -> None:
-    browser = Browser(production.browser.port)
+    browser = Browser(production.port)
     signed_in = browser.sign_in("operator.nld", PASSWORD)
     assert signed_in.status == 302, signed_in.body
     assert signed_in.headers["Location"] == "/"
@@ -263,12 +265,11 @@ def test_every_page_signed_in_and_every_static_file_it_names(production: Server)
     assert not errors, sorted(errors.items())
     referenced = {path: page for page, answer in answers.items() for path in static_paths(answer.body)}
     assert {p for p in referenced if "leaflet" in p}, "a map page names Leaflet"
-    for path, page in referenced.items():
-        _assert_static_files(browser, {path}, page)
+    _assert_static_files(browser, referenced)
 
 
 def test_unknown_page_is_the_sites_404(production: Server) -> None:
-    browser = Browser(production.browser.port)
+    browser = Browser(production.port)
     browser.sign_in("operator.nld", PASSWORD)
     missing = browser.get("/no/such/page/")
     assert missing.status == 404
@@ -277,14 +278,14 @@ def test_unknown_page_is_the_sites_404(production: Server) -> None:
 
 
 def test_plain_http_is_sent_to_https(production: Server) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", production.browser.port, timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", production.port, timeout=30)
     try:
         connection.request("GET", "/accounts/login/")
         answer = connection.getresponse()
     finally:
         connection.close()
     assert answer.status == 301
-    assert answer.headers["Location"] == f"https://127.0.0.1:{production.browser.port}/accounts/login/"
+    assert answer.headers["Location"] == f"https://127.0.0.1:{production.port}/accounts/login/"
 
 
 def test_serve_refuses_to_start_before_collectstatic(tmp_path: Path) -> None:
