@@ -260,16 +260,18 @@ def _check_move(acting_user: User | None, record: Engagement, to: str) -> None:
 
     Approval needs an approver of the owner (four-eyes); every other move an editor. A partnership
     activity is approved only through its PRIME approval step, which checks the programme's rule.
+    The write rule is asked first: whoever may not move the record hears that (403), not whether
+    the move would otherwise have been possible.
     """
+    if acting_user is not None:
+        action = WriteAction.APPROVE if to == Status.APPROVED else WriteAction.MOVE
+        require_write(acting_user, action, record, record.owner)
     check_transition(record.status, to)
     if record.kind == EngagementKind.PROGRAMME and to == Status.APPROVED:
         raise TransitionError("a partnership activity is approved through its PRIME approval step")
     check_timing(
         to, start=record.start_date, end=record.end_date, precision=record.date_precision, today=timezone.localdate()
     )
-    if acting_user is not None:
-        action = WriteAction.APPROVE if to == Status.APPROVED else WriteAction.MOVE
-        require_write(acting_user, action, record, record.owner)
 
 
 @transaction.atomic

@@ -125,3 +125,13 @@ def test_a_record_is_created_only_for_a_scope_the_caller_edits_for() -> None:
     assert client.post(
         "/api/engagements/exercises/", {**body, "key": "bad-owner", "owner": "<b>"}, content_type="application/json"
     ).json()["owner"]
+
+
+def test_a_reader_hears_the_rule_before_the_table() -> None:
+    """A guest moving a completed record is told they may not move it, not that the move is invalid."""
+    make_exercise("done-before", owner="NLD", label="PUBLIC", status="completed", start_date="2020-01-01")
+    guest = _client(make_user("AUT", username="table-guest", roles=("viewer",)))
+    moved = guest.post(
+        "/api/engagements/exercises/done-before/transition/", {"to": "cancelled"}, content_type="application/json"
+    )
+    assert moved.status_code == 403 and "only an editor of NLD" in moved.json()["detail"]
