@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://comity:comity@127.0.0.1:5432/comity
 PYTEST_ARGS ?= -n 2 --dist loadfile -q
 
-.PHONY: demo test test-sqlite test-postgres lint services postgres chromium vendor bench clean
+.PHONY: demo test test-sqlite test-postgres verify lint services postgres chromium vendor bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ vendor:
 	# storage follows), or collectstatic fails on the missing .map file. See VENDOR.md.
 	find src/comity/static/vendor \( -name '*.js' -o -name '*.css' \) -print0 | \
 		xargs -0 sed -i -E -e '/^\/\/# sourceMappingURL=/d' -e '/^\/\*# sourceMappingURL=.*\*\/$$/d'
+
+# The long variants of the promise checks with their figures (docs/security.md): the read and write
+# matrices, 1,000 revocation trials, 10,000 label compositions, fuzzing at 25x, crash and load runs.
+verify: $(VENV)/.all-installed services
+	COMITY_DATABASE_URL=$(PG_URL) COMITY_BENCH_DATABASE_URL=$(PG_URL) $(BIN)/python bench/verify.py
 
 bench: $(VENV)/.all-installed
 	for b in bench/*_bench.py; do $(BIN)/python $$b --quick; done
