@@ -16,11 +16,11 @@ the next one: one broken row never costs the rows after it. The rules (docs/enga
 from __future__ import annotations
 
 import csv
-import json
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from comity.core.json_array import BadElement, JSONArrayError, array_elements
 
 
 class ImportFileError(ValueError):
@@ -126,44 +126,9 @@ def csv_records(text: str, columns: Sequence[str], multiline: set[str]) -> Itera
             start = first
 
 
-#: A JSON string, or one of the characters that open, close or separate values.
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},]', re.DOTALL)
-_NOT_SPACE = re.compile(r"\S")
-
-
-def _elements(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the top-level array's elements, found without decoding them."""
-    spans: list[tuple[int, int]] = []
-    depth, begin = 0, 0
-    for match in _JSON_TOKEN.finditer(text):
-        piece = match.group()
-        if piece in "[{":
-            depth += 1
-            if depth == 1:
-                begin = match.end()
-        elif piece in "]}":
-            if depth == 1 and text[begin : match.start()].strip():
-                spans.append((begin, match.start()))
-            depth -= 1
-        elif piece == "," and depth == 1:
-            spans.append((begin, match.start()))
-            begin = match.end()
-    return spans
-
-
-def _starting_lines(text: str, spans: list[tuple[int, int]]) -> list[int]:
-    """The line each element starts on (its first character that is not white space)."""
-    lines, line, counted = [], 1, 0
-    for begin, end in spans:
-        found = _NOT_SPACE.search(text, begin, end)
-        offset = found.start() if found else begin
-        line += text.count("\n", counted, offset)
-        counted = offset
-        lines.append(line)
-    return lines
-
-
 def _json_record(line: int, item: Any) -> dict[str, Any] | BadRecord:
+    if isinstance(item, BadElement):
+        return BadRecord(line, f"the record is {item.reason}")
     if not isinstance(item, dict):
         return BadRecord(line, "malformed record (not an object)")
     for name, value in item.items():
@@ -176,25 +141,7 @@ def _json_record(line: int, item: Any) -> dict[str, Any] | BadRecord:
 def json_records(text: str) -> Iterator[Record]:
     """Records of a JSON array; raises ``ImportFileError`` when the text is not one."""
     try:
-        data: Any = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(f"not valid JSON: {exc}") from exc
-    except RecursionError:
-        data = None  # some element is nested too deeply: decode them one by one below
-    if data is not None and not isinstance(data, list):
-        raise ImportFileError("JSON import must be an array of objects")
-    if data is None and not text.lstrip().startswith("["):
-        raise ImportFileError("JSON import must be an array of objects")
-    spans = _elements(text)
-    for index, ((begin, end), line) in enumerate(zip(spans, _starting_lines(text, spans), strict=True)):
-        if data is not None:
-            yield line, _json_record(line, data[index])
-            continue
-        try:
-            item = json.loads(text[begin:end])
-        except RecursionError:
-            yield line, BadRecord(line, "the record is nested too deeply")
-        except json.JSONDecodeError as exc:
-            yield line, BadRecord(line, f"not valid JSON: {exc}")
-        else:
+        for line, item in array_elements(text.removeprefix("\ufeff")):
             yield line, _json_record(line, item)
+    except JSONArrayError as exc:
+        raise ImportFileError(f"{exc} (a JSON import is an array of objects)") from exc

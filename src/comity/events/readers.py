@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from comity.core.json_array import BadElement, JSONArrayError, array_elements
 from comity.events import lookups
 from comity.events.schema import EVENT_SCHEMA, QUAD_BY_ROOT
 
@@ -185,17 +186,24 @@ def _read_tsv(data: bytes, width: int, wanted: Sequence[int], skipped: list[tupl
     )
 
 
-def _valid_utf8(data: bytes, lines: np.ndarray) -> tuple[bytes, np.ndarray, list[tuple[int, str]]]:
-    """Drop the lines that are not UTF-8 (rare: only for a block that does not decode as a whole)."""
+def _parseable_lines(data: bytes, lines: np.ndarray) -> tuple[bytes, np.ndarray, list[tuple[int, str]]]:
+    """Drop the lines the parser cannot take as one row each: not UTF-8, or with a carriage return
+    before their end (the parser would end a row there, and the line numbers would drift).
+
+    Rare: only for a block that does not decode as a whole or holds a lone ``\\r``.
+    """
     kept, numbers, rejects = [], [], []
     for number, line in zip(lines.tolist(), data.split(b"\n"), strict=False):
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
             rejects.append((number, "not UTF-8 text"))
-        else:
-            kept.append(line)
-            numbers.append(number)
+            continue
+        if b"\r" in line.removesuffix(b"\r"):
+            rejects.append((number, "carriage return inside the line"))
+            continue
+        kept.append(line)
+        numbers.append(number)
     return b"".join(line + b"\n" for line in kept), np.array(numbers, dtype=np.int64), rejects
 
 
@@ -211,8 +219,11 @@ def _tsv_columns(block: LineBlock, widths: set[int], wanted: Sequence[int]) -> t
     rejects: list[tuple[int, str]] = []
     try:
         data.decode("utf-8")  # the parser cannot even report a row that is not UTF-8
+        clean = data.count(b"\r") == data.count(b"\r\n")
     except UnicodeDecodeError:
-        data, lines, rejects = _valid_utf8(data, lines)
+        clean = False
+    if not clean:
+        data, lines, rejects = _parseable_lines(data, lines)
     table = _read_tsv(data, width, wanted, skipped)
     kept = np.delete(np.arange(len(lines)), [number - 1 for number, _, _ in skipped])
     if data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data:
@@ -344,6 +355,8 @@ def _plover_row(record: Any) -> tuple[dict[str, Any] | None, str | None]:
     ``source_actor`` (joined by ``;``) and takes its country from the first actor, so that one
     record stays one event.
     """
+    if isinstance(record, BadElement):
+        return None, record.reason
     if not isinstance(record, dict):
         return None, "not a JSON object"
     if not isinstance(record.get("id"), str) or not record["id"]:
@@ -365,7 +378,19 @@ def _plover_row(record: Any) -> tuple[dict[str, Any] | None, str | None]:
         first = codes[0][:3] if codes and codes[0] else None
         row[f"{side}_actor"] = ";".join(codes) or None
         row[f"{side}_country"] = to_iso.get(first, first) if first else None
+    for name, value in row.items():
+        if isinstance(value, str) and not _encodes(value):
+            return None, f"{name} is not valid Unicode text (a lone surrogate escape)"
     return row, None
+
+
+def _encodes(text: str) -> bool:
+    """Whether Arrow can store the text: JSON's ``\\ud800`` escapes decode to unpaired surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _plover_records(path: Path) -> Iterator[tuple[int, Any, int]]:
@@ -383,19 +408,19 @@ def _plover_records(path: Path) -> Iterator[tuple[int, Any, int]]:
         handle.seek(0)
         if start.startswith(b"["):
             try:
-                records = json.load(handle)
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                records = list(array_elements(handle.read().decode("utf-8")))
+            except (UnicodeDecodeError, JSONArrayError) as exc:
                 raise UnreadableFileError(f"{path}: not a JSON array ({exc})") from exc
             size = handle.tell()
-            for number, record in enumerate(records, start=1):
+            for number, (_, record) in enumerate(records, start=1):
                 yield number, record, size
             return
         for number, line in enumerate(handle, start=1):
             if line.strip():
                 try:
                     record: Any = json.loads(line)
-                except (UnicodeDecodeError, json.JSONDecodeError):
-                    record = None
+                except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+                    record = None  # rejected as "not a JSON object"
                 yield number, record, handle.tell()
 
 
