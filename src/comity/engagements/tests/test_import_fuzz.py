@@ -6,6 +6,7 @@ the two good rows must come through whatever the damage, and every reject must c
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -89,10 +90,8 @@ def test_json_text_damage_is_rows_or_a_file_error(data: st.DataObject) -> None:
     text = json.dumps(_records(), indent=1)
     at = data.draw(st.integers(0, len(text)))
     text = text[:at] + data.draw(st.sampled_from(["", '"', ",", "[", "]", "{", "\\", "\x00"])) + text[at + 1 :]
-    try:
+    with contextlib.suppress(ImportFileError):
         parse_text(text, ".json", TODAY)
-    except ImportFileError:
-        pass
 
 
 @pytest.mark.django_db
