@@ -9,6 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+#: The largest whole number an input may hold: CP-SAT works in 64-bit integers and multiplies
+#: counts by weights and weeks, so a 30-digit number (or even 10**18) would overflow inside the
+#: solver instead of being reported against its field.
+MAX_INTEGER = 10**9
+
 
 class InputError(ValueError):
     """Invalid planning input; ``errors`` maps each field path to a message that names it."""
@@ -58,14 +63,24 @@ class Fields:
         return ""
 
     def integer(
-        self, data: dict[str, Any], key: str, path: str, *, minimum: int = 1, default: int | None = None
+        self,
+        data: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        minimum: int = 1,
+        default: int | None = None,
+        maximum: int = MAX_INTEGER,
     ) -> int:
         full = _join(path, key)
         value = data.get(key, default)
-        if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
+        if isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= maximum:
             return value
         kind = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer >= {minimum}")
-        self.error(full, "is required" if value is None else f"must be {kind}")
+        if isinstance(value, int) and not isinstance(value, bool) and value > maximum:
+            self.error(full, f"must be at most {maximum}")
+        else:
+            self.error(full, "is required" if value is None else f"must be {kind}")
         return minimum
 
     def number(self, data: dict[str, Any], key: str, path: str, *, default: float, maximum: float) -> float:
