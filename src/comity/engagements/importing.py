@@ -210,6 +210,7 @@ def _choice(raw: str, name: str, allowed: list[str]) -> str:
     return value
 
 
+@cache
 def _exercise_field(name: str) -> models.Field[Any, Any]:
     from comity.engagements.models import Exercise
 
