@@ -37,6 +37,7 @@ ICEWS_HEADER = (
     "Province\tCountry\tLatitude\tLongitude"
 )
 
+LATITUDE, LONGITUDE = (-90.0, 90.0), (-180.0, 180.0)
 _FLOAT = r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?"
 _INT = r"[-+]?\d+"
 
@@ -84,22 +85,39 @@ def _blank_to_null(column: pa.Array, *blanks: str) -> pa.Array:
     return pc.if_else(pc.is_in(column, pa.array(["", *blanks])), pa.scalar(None, pa.string()), column)
 
 
-def _number(checks: _Checks, column: pa.Array, kind: pa.DataType, name: str) -> pa.Array:
-    """Parse a numeric column; a non-empty value that is not a number rejects its row.
+#: The largest magnitude a count may have: beyond 2**53 its text no longer round-trips through
+#: the float check below, and no real count comes near it.
+_MAX_COUNT = 2.0**53
 
-    The strict cast is the fast path; only a column it refuses (or that holds nan/inf, which the
-    cast accepts) is checked value by value against the number pattern.
+
+def _number(
+    checks: _Checks, column: pa.Array, kind: pa.DataType, name: str, bounds: tuple[float, float] | None = None
+) -> pa.Array:
+    """Parse a numeric column; a non-empty value that is not a number in range rejects its row.
+
+    The strict cast is the fast path; only a column it refuses (an overflowing integer, text) or
+    that holds nan/inf (which the cast accepts) is checked value by value: against the number
+    pattern, and then for a magnitude the type holds (``1e400`` is no float, 30 digits no count).
+    ``bounds`` is the column's documented range (a Goldstein score, a latitude).
     """
+    is_int = pa.types.is_integer(kind)
     try:
         values = column.cast(kind)
-        if pa.types.is_integer(kind) or pc.all(pc.or_(pc.is_finite(values), pc.is_null(values))).as_py():
-            return values
+        fast = is_int or pc.all(pc.or_(pc.is_finite(values), pc.is_null(values))).as_py()
     except pa.ArrowInvalid:
-        pass
-    pattern = _INT if pa.types.is_integer(kind) else _FLOAT
-    ok = pc.match_substring_regex(column, f"^{pattern}$")
-    checks.fail(pc.and_(pc.is_valid(column), pc.invert(ok)), f"bad number in {name}", column)
-    return pc.if_else(pc.fill_null(ok, False), column, pa.scalar(None, pa.string())).cast(kind)
+        fast = False
+    if not fast:
+        matched = pc.fill_null(pc.match_substring_regex(column, f"^{_INT if is_int else _FLOAT}$"), False)
+        approx = pc.if_else(matched, column, pa.scalar(None, pa.string())).cast(pa.float64())
+        ok = pc.and_(
+            matched, pc.fill_null(pc.less_equal(pc.abs(approx), _MAX_COUNT if is_int else np.finfo(float).max), False)
+        )
+        checks.fail(pc.and_(pc.is_valid(column), pc.invert(ok)), f"bad number in {name}", column)
+        values = pc.if_else(ok, column, pa.scalar(None, pa.string())).cast(kind)
+    if bounds is not None:
+        low, high = bounds
+        checks.fail(pc.or_(pc.less(values, low), pc.greater(values, high)), f"number out of range in {name}", column)
+    return values
 
 
 def _date(checks: _Checks, column: pa.Array, fmt: str) -> pa.Array:
@@ -292,15 +310,15 @@ def _gdelt_block(fmt: str, block: LineBlock) -> Chunk:
         "source_country": _mapped(col(7), to_iso, keep_unknown=True),
         "target_country": _mapped(col(17), to_iso, keep_unknown=True),
         "quad_class": pc.if_else(pc.is_in(quad, pa.array(["1", "2", "3", "4"])), quad, None).cast(pa.int8()),
-        "goldstein": _number(checks, col(30), pa.float64(), "GoldsteinScale"),
+        "goldstein": _number(checks, col(30), pa.float64(), "GoldsteinScale", (-10, 10)),
         "num_mentions": _number(checks, col(31), pa.int64(), "NumMentions"),
         "num_sources": _number(checks, col(32), pa.int64(), "NumSources"),
         "num_articles": _number(checks, col(33), pa.int64(), "NumArticles"),
-        "avg_tone": _number(checks, col(34), pa.float64(), "AvgTone"),
+        "avg_tone": _number(checks, col(34), pa.float64(), "AvgTone", (-100, 100)),
         "is_root": pc.equal(col(25), "1"),
         "action_country": _mapped(col(country), lookups.fips_to_iso3(), keep_unknown=False),
-        "action_lat": _number(checks, col(lat), pa.float64(), "ActionGeo_Lat"),
-        "action_lon": _number(checks, col(lon), pa.float64(), "ActionGeo_Long"),
+        "action_lat": _number(checks, col(lat), pa.float64(), "ActionGeo_Lat", LATITUDE),
+        "action_lon": _number(checks, col(lon), pa.float64(), "ActionGeo_Long", LONGITUDE),
         "origin_format": pa.array([fmt] * n, pa.string()),
     }
     return _finish(checks, columns, n, block[2], block[3])
@@ -333,8 +351,8 @@ def _icews_block(block: LineBlock) -> Chunk:
             cameo["cameo_code"], {k: repr(v) for k, v in lookups.goldstein_scale().items()}, keep_unknown=False
         ),
         "action_country": _mapped(pc.utf8_upper(col(17)), names, keep_unknown=False),
-        "action_lat": _number(checks, col(18), pa.float64(), "Latitude"),
-        "action_lon": _number(checks, col(19), pa.float64(), "Longitude"),
+        "action_lat": _number(checks, col(18), pa.float64(), "Latitude", LATITUDE),
+        "action_lon": _number(checks, col(19), pa.float64(), "Longitude", LONGITUDE),
         "origin_format": pa.array(["icews"] * n, pa.string()),
     }
     return _finish(checks, columns, n, block[2], block[3])

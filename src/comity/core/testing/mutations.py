@@ -55,7 +55,13 @@ def cell_values(*, surrogates: bool = True) -> st.SearchStrategy[str]:
     """A replacement cell: a known troublemaker, any short text, or a number written oddly."""
     text = st.text(st.characters(codec=None if surrogates else "utf-8"), max_size=40)
     nasty = [v for v in NASTY if surrogates or v != "\ud800"]
-    return st.one_of(st.sampled_from(nasty), text, st.integers().map(str), st.floats(allow_nan=True).map(repr))
+    return st.one_of(
+        st.sampled_from(nasty),
+        text,
+        st.integers().map(str),
+        st.integers(min_value=2**53, max_value=10**40).map(str),  # past int64 and float precision
+        st.floats(allow_nan=True).map(repr),
+    )
 
 
 @st.composite

@@ -126,3 +126,26 @@ def test_plover_deep_nesting_and_lone_surrogates_reject_their_record_only(tmp_pa
     assert chunk.events.column("event_id").to_pylist() == ["good"]
     assert [number for number, _ in chunk.rejects] == [1, 2]
     assert "surrogate" in chunk.rejects[1][1]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        (31, "1" * 30, "bad number in NumMentions"),  # overflowed the int64 cast and crashed the block
+        (33, "9" * 19, "bad number in NumArticles"),
+        (30, "1e400", "bad number in GoldsteinScale"),  # inf slipped past the check
+        (30, "11", "number out of range in GoldsteinScale"),
+        (34, "-100.5", "number out of range in AvgTone"),
+        (56, "91", "number out of range in ActionGeo_Lat"),
+        (57, "-180.01", "number out of range in ActionGeo_Long"),
+    ],
+)
+def test_numbers_no_column_holds_reject_their_row(tmp_path: Path, column: int, value: str, reason: str) -> None:
+    lines = (DATA / "gdelt2_export_20191024143000_first400.tsv").read_text(encoding="utf-8").splitlines()[:2]
+    fields = lines[1].split("\t")
+    fields[column] = value
+    path = tmp_path / "numbers.tsv"
+    path.write_text(lines[0] + "\n" + "\t".join(fields) + "\n", encoding="utf-8")
+    (chunk,) = read_chunks("gdelt2", path, 1 << 20)
+    assert chunk.rejects == [(2, f"{reason} {value!r}")]
+    assert chunk.events.num_rows == 1

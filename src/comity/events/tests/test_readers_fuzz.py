@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comity.core.testing.mutations import DEEP, encoded, json_text, json_values, mutated_line
+from comity.core.testing.mutations import DEEP, cell_values, encoded, json_text, json_values, mutated_line
 from comity.events.readers import ICEWS_HEADER, UnreadableFileError, read_chunks
 from comity.events.services import ingest_file
 from comity.events.tests.conftest import DATA
@@ -26,7 +26,7 @@ TSV_SAMPLES = {
     "gdelt2": DATA / "gdelt2_export_20191024143000_first400.tsv",
     "icews": DATA / "icews_events_2018_sample_first600.tab",
 }
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _rows(fmt: str) -> list[str]:
@@ -130,3 +130,25 @@ def test_ingest_stores_the_good_rows_and_accounts_for_every_line(data: st.DataOb
         report = ingest_file(path, fmt, label_id=1, root=Path(folder) / "events")
     assert report.read == report.accepted + report.rejected + report.duplicates
     assert report.accepted >= 2
+
+
+#: The columns each tab-separated reader parses as numbers or dates (zero-based).
+PARSED_COLUMNS = {
+    "gdelt1": (0, 1, 25, 26, 29, 30, 31, 32, 33, 34, 53, 54),
+    "gdelt2": (0, 1, 25, 26, 29, 30, 31, 32, 33, 34, 56, 57),
+    "icews": (0, 1, 6, 18, 19),
+}
+
+
+@pytest.mark.parametrize("fmt", list(TSV_SAMPLES))
+@FUZZ
+@given(data=st.data())
+def test_parsed_columns_take_any_text(fmt: str, data: st.DataObject) -> None:
+    """The numeric, date and code columns, damaged on purpose (a random cell rarely hits them)."""
+    first, damaged, last = _rows(fmt)
+    cells = damaged.split("\t")
+    cells[data.draw(st.sampled_from(PARSED_COLUMNS[fmt]))] = data.draw(cell_values()).replace("\t", " ")
+    head = ICEWS_HEADER + "\n" if fmt == "icews" else ""
+    ids, rejected, read = _read(fmt, encoded(head + "\n".join([first, "\t".join(cells), last]) + "\n"), 1 << 20)
+    assert ids[0] == first.split("\t")[0] and ids[-1] == last.split("\t")[0]
+    assert len(ids) + rejected == read
