@@ -11,8 +11,6 @@ from comity.planning.solvers.fields import Fields
 
 # A request must not hold a web worker for long; the benchmark and CLI may ask for up to this.
 MAX_TIME_LIMIT_S = 600.0
-#: CP-SAT starts one thread per worker: more than this is a request to exhaust the machine.
-MAX_WORKERS = 64
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ def read_settings(fields: Fields, data: dict[str, Any], default_time_limit_s: fl
         time_limit_s=fields.number(
             raw, "time_limit_s", "solver", default=default_time_limit_s, maximum=MAX_TIME_LIMIT_S
         ),
-        num_workers=fields.integer(raw, "num_workers", "solver", default=8, maximum=MAX_WORKERS),
+        num_workers=fields.integer(raw, "num_workers", "solver", default=8),
         seed=fields.integer(raw, "seed", "solver", minimum=0, default=0),
         deterministic=fields.boolean(raw, "deterministic", "solver", default=True),
     )
