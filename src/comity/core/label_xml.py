@@ -74,6 +74,8 @@ def from_xml(text: str | bytes, *, rank_of: dict[tuple[str, str], int]) -> Label
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
         element = etree.fromstring(text.encode() if isinstance(text, str) else text, parser)
+    except UnicodeEncodeError as exc:  # a str holding a lone surrogate (from a JSON escape)
+        raise LabelXMLError("label XML is not valid Unicode text") from exc
     except etree.XMLSyntaxError as exc:
         raise LabelXMLError(f"label XML is not well formed: {exc}") from exc
     validate(element)
@@ -93,5 +95,8 @@ def from_xml(text: str | bytes, *, rank_of: dict[tuple[str, str], int]) -> Label
         for c in info.findall(f"{_Q}Category")
     )
     created_text = (element.findtext(f"{_Q}CreationDateTime") or "").strip()
-    created = datetime.fromisoformat(created_text.replace("Z", "+00:00")) if created_text else None
+    try:
+        created = datetime.fromisoformat(created_text.replace("Z", "+00:00")) if created_text else None
+    except ValueError as exc:  # the schema allows 24:00:00 and years beyond 9999; Python does not
+        raise LabelXMLError(f"label CreationDateTime {created_text[:40]!r} is not a time comity can hold") from exc
     return LabelSpec(policy, classification, rank_of[(policy, classification)], categories, created)

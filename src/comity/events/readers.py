@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from comity.core.json_array import BadElement, JSONArrayError, array_elements
 from comity.events import lookups
 from comity.events.schema import EVENT_SCHEMA, QUAD_BY_ROOT
 
@@ -36,6 +37,7 @@ ICEWS_HEADER = (
     "Province\tCountry\tLatitude\tLongitude"
 )
 
+LATITUDE, LONGITUDE = (-90.0, 90.0), (-180.0, 180.0)
 _FLOAT = r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?"
 _INT = r"[-+]?\d+"
 
@@ -83,22 +85,39 @@ def _blank_to_null(column: pa.Array, *blanks: str) -> pa.Array:
     return pc.if_else(pc.is_in(column, pa.array(["", *blanks])), pa.scalar(None, pa.string()), column)
 
 
-def _number(checks: _Checks, column: pa.Array, kind: pa.DataType, name: str) -> pa.Array:
-    """Parse a numeric column; a non-empty value that is not a number rejects its row.
+#: The largest magnitude a count may have: beyond 2**53 its text no longer round-trips through
+#: the float check below, and no real count comes near it.
+_MAX_COUNT = 2.0**53
 
-    The strict cast is the fast path; only a column it refuses (or that holds nan/inf, which the
-    cast accepts) is checked value by value against the number pattern.
+
+def _number(
+    checks: _Checks, column: pa.Array, kind: pa.DataType, name: str, bounds: tuple[float, float] | None = None
+) -> pa.Array:
+    """Parse a numeric column; a non-empty value that is not a number in range rejects its row.
+
+    The strict cast is the fast path; only a column it refuses (an overflowing integer, text) or
+    that holds nan/inf (which the cast accepts) is checked value by value: against the number
+    pattern, and then for a magnitude the type holds (``1e400`` is no float, 30 digits no count).
+    ``bounds`` is the column's documented range (a Goldstein score, a latitude).
     """
+    is_int = pa.types.is_integer(kind)
     try:
         values = column.cast(kind)
-        if pa.types.is_integer(kind) or pc.all(pc.or_(pc.is_finite(values), pc.is_null(values))).as_py():
-            return values
+        fast = is_int or pc.all(pc.or_(pc.is_finite(values), pc.is_null(values))).as_py()
     except pa.ArrowInvalid:
-        pass
-    pattern = _INT if pa.types.is_integer(kind) else _FLOAT
-    ok = pc.match_substring_regex(column, f"^{pattern}$")
-    checks.fail(pc.and_(pc.is_valid(column), pc.invert(ok)), f"bad number in {name}", column)
-    return pc.if_else(pc.fill_null(ok, False), column, pa.scalar(None, pa.string())).cast(kind)
+        fast = False
+    if not fast:
+        matched = pc.fill_null(pc.match_substring_regex(column, f"^{_INT if is_int else _FLOAT}$"), False)
+        approx = pc.if_else(matched, column, pa.scalar(None, pa.string())).cast(pa.float64())
+        ok = pc.and_(
+            matched, pc.fill_null(pc.less_equal(pc.abs(approx), _MAX_COUNT if is_int else np.finfo(float).max), False)
+        )
+        checks.fail(pc.and_(pc.is_valid(column), pc.invert(ok)), f"bad number in {name}", column)
+        values = pc.if_else(ok, column, pa.scalar(None, pa.string())).cast(kind)
+    if bounds is not None:
+        low, high = bounds
+        checks.fail(pc.or_(pc.less(values, low), pc.greater(values, high)), f"number out of range in {name}", column)
+    return values
 
 
 def _date(checks: _Checks, column: pa.Array, fmt: str) -> pa.Array:
@@ -185,17 +204,24 @@ def _read_tsv(data: bytes, width: int, wanted: Sequence[int], skipped: list[tupl
     )
 
 
-def _valid_utf8(data: bytes, lines: np.ndarray) -> tuple[bytes, np.ndarray, list[tuple[int, str]]]:
-    """Drop the lines that are not UTF-8 (rare: only for a block that does not decode as a whole)."""
+def _parseable_lines(data: bytes, lines: np.ndarray) -> tuple[bytes, np.ndarray, list[tuple[int, str]]]:
+    """Drop the lines the parser cannot take as one row each: not UTF-8, or with a carriage return
+    before their end (the parser would end a row there, and the line numbers would drift).
+
+    Rare: only for a block that does not decode as a whole or holds a lone ``\\r``.
+    """
     kept, numbers, rejects = [], [], []
     for number, line in zip(lines.tolist(), data.split(b"\n"), strict=False):
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
             rejects.append((number, "not UTF-8 text"))
-        else:
-            kept.append(line)
-            numbers.append(number)
+            continue
+        if b"\r" in line.removesuffix(b"\r"):
+            rejects.append((number, "carriage return inside the line"))
+            continue
+        kept.append(line)
+        numbers.append(number)
     return b"".join(line + b"\n" for line in kept), np.array(numbers, dtype=np.int64), rejects
 
 
@@ -211,8 +237,11 @@ def _tsv_columns(block: LineBlock, widths: set[int], wanted: Sequence[int]) -> t
     rejects: list[tuple[int, str]] = []
     try:
         data.decode("utf-8")  # the parser cannot even report a row that is not UTF-8
+        clean = data.count(b"\r") == data.count(b"\r\n")
     except UnicodeDecodeError:
-        data, lines, rejects = _valid_utf8(data, lines)
+        clean = False
+    if not clean:
+        data, lines, rejects = _parseable_lines(data, lines)
     table = _read_tsv(data, width, wanted, skipped)
     kept = np.delete(np.arange(len(lines)), [number - 1 for number, _, _ in skipped])
     if data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data:
@@ -281,15 +310,15 @@ def _gdelt_block(fmt: str, block: LineBlock) -> Chunk:
         "source_country": _mapped(col(7), to_iso, keep_unknown=True),
         "target_country": _mapped(col(17), to_iso, keep_unknown=True),
         "quad_class": pc.if_else(pc.is_in(quad, pa.array(["1", "2", "3", "4"])), quad, None).cast(pa.int8()),
-        "goldstein": _number(checks, col(30), pa.float64(), "GoldsteinScale"),
+        "goldstein": _number(checks, col(30), pa.float64(), "GoldsteinScale", (-10, 10)),
         "num_mentions": _number(checks, col(31), pa.int64(), "NumMentions"),
         "num_sources": _number(checks, col(32), pa.int64(), "NumSources"),
         "num_articles": _number(checks, col(33), pa.int64(), "NumArticles"),
-        "avg_tone": _number(checks, col(34), pa.float64(), "AvgTone"),
+        "avg_tone": _number(checks, col(34), pa.float64(), "AvgTone", (-100, 100)),
         "is_root": pc.equal(col(25), "1"),
         "action_country": _mapped(col(country), lookups.fips_to_iso3(), keep_unknown=False),
-        "action_lat": _number(checks, col(lat), pa.float64(), "ActionGeo_Lat"),
-        "action_lon": _number(checks, col(lon), pa.float64(), "ActionGeo_Long"),
+        "action_lat": _number(checks, col(lat), pa.float64(), "ActionGeo_Lat", LATITUDE),
+        "action_lon": _number(checks, col(lon), pa.float64(), "ActionGeo_Long", LONGITUDE),
         "origin_format": pa.array([fmt] * n, pa.string()),
     }
     return _finish(checks, columns, n, block[2], block[3])
@@ -322,8 +351,8 @@ def _icews_block(block: LineBlock) -> Chunk:
             cameo["cameo_code"], {k: repr(v) for k, v in lookups.goldstein_scale().items()}, keep_unknown=False
         ),
         "action_country": _mapped(pc.utf8_upper(col(17)), names, keep_unknown=False),
-        "action_lat": _number(checks, col(18), pa.float64(), "Latitude"),
-        "action_lon": _number(checks, col(19), pa.float64(), "Longitude"),
+        "action_lat": _number(checks, col(18), pa.float64(), "Latitude", LATITUDE),
+        "action_lon": _number(checks, col(19), pa.float64(), "Longitude", LONGITUDE),
         "origin_format": pa.array(["icews"] * n, pa.string()),
     }
     return _finish(checks, columns, n, block[2], block[3])
@@ -344,6 +373,8 @@ def _plover_row(record: Any) -> tuple[dict[str, Any] | None, str | None]:
     ``source_actor`` (joined by ``;``) and takes its country from the first actor, so that one
     record stays one event.
     """
+    if isinstance(record, BadElement):
+        return None, record.reason
     if not isinstance(record, dict):
         return None, "not a JSON object"
     if not isinstance(record.get("id"), str) or not record["id"]:
@@ -365,7 +396,19 @@ def _plover_row(record: Any) -> tuple[dict[str, Any] | None, str | None]:
         first = codes[0][:3] if codes and codes[0] else None
         row[f"{side}_actor"] = ";".join(codes) or None
         row[f"{side}_country"] = to_iso.get(first, first) if first else None
+    for name, value in row.items():
+        if isinstance(value, str) and not _encodes(value):
+            return None, f"{name} is not valid Unicode text (a lone surrogate escape)"
     return row, None
+
+
+def _encodes(text: str) -> bool:
+    """Whether Arrow can store the text: JSON's ``\\ud800`` escapes decode to unpaired surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _plover_records(path: Path) -> Iterator[tuple[int, Any, int]]:
@@ -383,19 +426,19 @@ def _plover_records(path: Path) -> Iterator[tuple[int, Any, int]]:
         handle.seek(0)
         if start.startswith(b"["):
             try:
-                records = json.load(handle)
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                records = list(array_elements(handle.read().decode("utf-8")))
+            except (UnicodeDecodeError, JSONArrayError) as exc:
                 raise UnreadableFileError(f"{path}: not a JSON array ({exc})") from exc
             size = handle.tell()
-            for number, record in enumerate(records, start=1):
+            for number, (_, record) in enumerate(records, start=1):
                 yield number, record, size
             return
         for number, line in enumerate(handle, start=1):
             if line.strip():
                 try:
                     record: Any = json.loads(line)
-                except (UnicodeDecodeError, json.JSONDecodeError):
-                    record = None
+                except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+                    record = None  # rejected as "not a JSON object"
                 yield number, record, handle.tell()
 
 

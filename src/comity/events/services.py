@@ -31,7 +31,7 @@ BLOCK_BYTES = 8 << 20
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 #: Reject reasons that, when they account for every line, mean the file is not ``fmt`` at all.
-UNREADABLE_REASONS = ("wrong column count", "not UTF-8 text")
+UNREADABLE_REASONS = ("wrong column count", "not UTF-8 text", "carriage return inside the line")
 
 #: Called with (bytes read so far, file size) after each block: the CLI draws its progress bar.
 Progress = Callable[[int, int], None]
@@ -99,7 +99,9 @@ def ingest_file(
         while pending:
             collect(pending.popleft())
         if read and len(rejects) == read and all(r.startswith(UNREADABLE_REASONS) for _, r in rejects):
-            raise UnreadableFileError(f"{path}: no line is a {fmt} record (wrong column count or not UTF-8 text)")
+            raise UnreadableFileError(
+                f"{path}: no line is a {fmt} record (wrong column count, not UTF-8 text or carriage returns)"
+            )
         with store.locked(root):
             accepted, duplicates = store.commit(root, staged)
     rejects_file = _write_rejects(root, path, rejects) if rejects else None

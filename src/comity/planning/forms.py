@@ -24,6 +24,8 @@ class PlanInputForm(forms.Form):
             return json.loads(self.cleaned_data["data"])
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(f"The input is not valid JSON: {exc}") from exc
+        except RecursionError as exc:  # json gives up on deep nesting with this, not a JSONDecodeError
+            raise forms.ValidationError("The input is nested too deeply to read.") from exc
 
 
 def _codes(raw: str) -> list[str] | None:

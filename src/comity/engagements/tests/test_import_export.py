@@ -49,10 +49,22 @@ def write(tmp_path: Path, lines: list[str], name: str = "exercises.csv") -> Path
     return path
 
 
-def run_import(path: Path, *extra: str) -> dict[str, object]:
+def run_import(path: Path, *extra: str, kind: str = "exercise") -> dict[str, Any]:
+    """The command's JSON; an import with rejects must also fail with status 2 and a summary."""
     out = StringIO()
-    call_command("engagements", "import", str(path), "--kind", "exercise", *extra, stdout=out)
-    return json.loads(out.getvalue())
+    failure: CommandError | None = None
+    try:
+        call_command("engagements", "import", str(path), "--kind", kind, *extra, stdout=out)
+    except CommandError as exc:
+        if exc.returncode != 2 or not out.getvalue():
+            raise
+        failure = exc
+    result = json.loads(out.getvalue())
+    if result["rejected"]:
+        assert failure is not None and str(failure).startswith(f"{result['rejected']} rows rejected")
+    else:
+        assert failure is None
+    return result
 
 
 def test_valid_rows_are_kept_and_every_reject_has_line_and_reason(tmp_path: Path) -> None:
@@ -254,12 +266,12 @@ def test_other_kinds_import_idempotently_and_export_back(tmp_path: Path) -> None
         call_command("engagements", *args, stdout=out)
         return out.getvalue()
 
-    result = json.loads(run("import", str(path), "--kind", "attache"))
+    result = run_import(path, kind="attache")
     assert (result["imported"], result["rejected"]) == (1, 4)
     reasons = {r["line"]: r["reason"] for r in result["rejects"]}
     assert "XXX" in reasons[3] and "cavalry" in reasons[4] and "yes or no" in reasons[5]
     assert "sending_state is empty" in reasons[6]
-    assert json.loads(run("import", str(path), "--kind", "attache"))["unchanged"] == 1
+    assert run_import(path, kind="attache")["unchanged"] == 1
     make_user("NLD", "RESTRICTED", username="attache-reader")
     make_user("AUT", None, username="attache-outsider")
     exported = run("export", "--kind", "attache", "--format", "csv", "--as", "attache-reader")

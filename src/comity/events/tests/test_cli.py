@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from comity.core.access import LabelSpec
@@ -132,3 +132,16 @@ def test_progress_bar_goes_to_a_terminal_stderr_never_stdout(loaded: Path, monke
     assert json.loads(output)["accepted"] == 2836
     assert output.count("\n") == 1
     assert GEORGIA.name in terminal.getvalue()  # the bar's description was drawn
+
+
+@pytest.mark.parametrize("label", ["99999", "0", "-1"])
+def test_ingest_under_a_label_that_does_not_exist_is_refused(loaded: Path, label: str) -> None:
+    with pytest.raises(CommandError, match=f"--label {label} is not the id of a label"):
+        run("ingest", str(GEORGIA), "--format", "gdelt1", "--label", label)
+    assert not (loaded / "events").exists()
+
+
+def test_ingest_under_an_existing_label(loaded: Path) -> None:
+    secret = label_get_or_create(LabelSpec("NATO", "SECRET", 4, (), timezone.now()))
+    output = run("ingest", str(GEORGIA), "--format", "gdelt1", "--label", str(secret.pk))
+    assert json.loads(output)["accepted"] == 2836

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from comity.events.readers import READ_SCHEMA, read_chunks
 from comity.events.tests.conftest import DATA
@@ -99,3 +101,51 @@ def test_nan_is_not_a_number_here(tmp_path: Path) -> None:
     chunks = list(read_chunks("gdelt2", path, 1 << 20))
     assert chunks[0].rejects == [(2, "bad number in AvgTone 'nan'")]
     assert chunks[0].events.num_rows == 1
+
+
+def test_a_carriage_return_inside_a_line_rejects_that_line_only(tmp_path: Path) -> None:
+    lines = (DATA / "gdelt2_export_20191024143000_first400.tsv").read_text(encoding="utf-8").splitlines()[:3]
+    path = tmp_path / "cr.tsv"
+    path.write_text("\n".join([lines[0], lines[1].replace("\t", "\t\r", 1), lines[2]]) + "\n", encoding="utf-8")
+    chunks = list(read_chunks("gdelt2", path, 1 << 20))
+    assert chunks[0].rejects == [(2, "carriage return inside the line")]
+    assert chunks[0].lines.to_pylist() == [1, 3]
+
+
+@pytest.mark.parametrize("lines", [True, False])
+def test_plover_deep_nesting_and_lone_surrogates_reject_their_record_only(tmp_path: Path, lines: bool) -> None:
+    good = {"id": "good", "event": "AGREE", "date": "2020-01-01"}
+    texts = [
+        '{"id": "deep", "event": "AGREE", "date": "2020-01-01", "source": ' + "[" * 50_000 + "]" * 50_000 + "}",
+        json.dumps({"id": "bad\ud800", "event": "AGREE", "date": "2020-01-01"}),
+        json.dumps(good),
+    ]
+    path = tmp_path / "plover.json"
+    path.write_text("\n".join(texts) if lines else "[" + ",\n".join(texts) + "]", encoding="utf-8")
+    (chunk,) = read_chunks("plover", path, 1 << 20)
+    assert chunk.events.column("event_id").to_pylist() == ["good"]
+    assert [number for number, _ in chunk.rejects] == [1, 2]
+    assert "surrogate" in chunk.rejects[1][1]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        (31, "1" * 30, "bad number in NumMentions"),  # overflowed the int64 cast and crashed the block
+        (33, "9" * 19, "bad number in NumArticles"),
+        (30, "1e400", "bad number in GoldsteinScale"),  # inf slipped past the check
+        (30, "11", "number out of range in GoldsteinScale"),
+        (34, "-100.5", "number out of range in AvgTone"),
+        (56, "91", "number out of range in ActionGeo_Lat"),
+        (57, "-180.01", "number out of range in ActionGeo_Long"),
+    ],
+)
+def test_numbers_no_column_holds_reject_their_row(tmp_path: Path, column: int, value: str, reason: str) -> None:
+    lines = (DATA / "gdelt2_export_20191024143000_first400.tsv").read_text(encoding="utf-8").splitlines()[:2]
+    fields = lines[1].split("\t")
+    fields[column] = value
+    path = tmp_path / "numbers.tsv"
+    path.write_text(lines[0] + "\n" + "\t".join(fields) + "\n", encoding="utf-8")
+    (chunk,) = read_chunks("gdelt2", path, 1 << 20)
+    assert chunk.rejects == [(2, f"{reason} {value!r}")]
+    assert chunk.events.num_rows == 1

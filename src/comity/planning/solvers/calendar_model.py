@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from comity.engagements import vienna
-from comity.planning.solvers.fields import Fields
+from comity.planning.solvers.fields import MAX_INTEGER, Fields
 from comity.planning.solvers.settings import SolverSettings, read_settings
 
 # Objective (maximised): each priority point of a scheduled exercise is worth as much as 100
@@ -225,13 +225,15 @@ def _exercise(fields: Fields, raw: Any, path: str, weeks: int, known: tuple[set[
             fields.error(f"{path}.participants.{nation}", "is not a listed nation")
         elif not isinstance(people, int) or isinstance(people, bool) or people < 1:
             fields.error(f"{path}.participants.{nation}", "must be a positive integer")
+        elif people > MAX_INTEGER:
+            fields.error(f"{path}.participants.{nation}", f"must be at most {MAX_INTEGER}")
         else:
             participants.append((nation, people))
     if not raw_participants:
         fields.error(f"{path}.participants", "must name at least one nation")
     ex_areas = []
     for i, area in enumerate(fields.items(data, "areas", path, required=False)):
-        if area not in areas:
+        if not isinstance(area, str) or area not in areas:  # a list or object is not hashable
             fields.error(f"{path}.areas[{i}]", "must be the id of a listed area")
         elif area not in ex_areas:
             ex_areas.append(area)

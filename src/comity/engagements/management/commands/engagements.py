@@ -1,7 +1,9 @@
 """``comity engagements``: import and export engagement records (CLI contracts kept exactly).
 
 ``comity engagements import FILE --kind exercise`` prints one JSON object with ``imported``,
-``updated``, ``rejected`` (plus ``unchanged`` and the ``rejects`` with line and reason).
+``updated``, ``rejected`` (plus ``unchanged`` and the ``rejects`` with line, field and reason) and
+keeps the valid rows; when some rows were rejected it also prints a summary on standard error and
+exits with status 2 (1: the file could not be read at all, nothing imported).
 ``comity engagements export --kind exercise --format csv --as USERNAME`` writes what that user may
 see to standard output.
 """
@@ -20,6 +22,24 @@ from comity.core.models import User
 from comity.engagements import exporting, selectors, services
 from comity.engagements.importing import ImportFileError, parse_file
 from comity.engagements.kinds import KIND_MODELS
+
+#: The exit status of an import that kept its valid rows but rejected others.
+REJECTS_STATUS = 2
+#: Rejects listed in the summary on standard error (the JSON on standard output has them all).
+SUMMARY_LINES = 20
+
+
+def _summary(report: services.ImportReport) -> str:
+    """The rejects for a person reading the terminal: one per line, field first."""
+    rejects = report.as_dict()["rejects"]
+    lines = [
+        f"line {r['line']}{' ' + r['field'] if r['field'] else ''}: {r['reason']}" for r in rejects[:SUMMARY_LINES]
+    ]
+    if len(rejects) > SUMMARY_LINES:
+        lines.append(f"... and {len(rejects) - SUMMARY_LINES} more (see the JSON on standard output)")
+    kept = report.imported + report.updated + report.unchanged
+    return "\n".join([f"{len(rejects)} rows rejected, {kept} rows kept:", *lines])
+
 
 #: Kinds that import and export (``exercise`` keeps its documented column contract).
 KINDS = ("exercise", "agreement", "training", "meeting", "attache", "cbm")
@@ -56,6 +76,8 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             report = services.engagements_import(acting_user=user, kind=options["kind"], parsed=parsed)
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+            if report.rejects:
+                raise CommandError(_summary(report), returncode=REJECTS_STATUS)
             return
         assert user is not None
         kind = options["kind"]

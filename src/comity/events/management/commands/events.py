@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
+from comity.core.models import ConfidentialityLabel
 from comity.events import selectors
 from comity.events.analytics import FREQUENCIES, AlertRule
 from comity.events.engines import ENGINES
@@ -123,6 +124,10 @@ class Command(BaseCommand):
             from comity.core.labels import public_label
 
             label_id = public_label().pk
+        elif not ConfidentialityLabel.objects.filter(pk=label_id).exists():
+            # Events under a label that does not exist would be invisible to everyone and show
+            # no marking: refuse before reading anything.
+            raise CommandError(f"cannot ingest: --label {label_id} is not the id of a label (nothing ingested)")
         with _progress_bar(options["path"].name) as progress:
             try:
                 report = ingest_file(options["path"], options["fmt"], label_id=label_id, progress=progress)
