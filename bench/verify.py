@@ -36,7 +36,16 @@ SUITES = [
     ("authorization", "least upper bound", ["core/tests/test_label_lub_property.py"]),
     ("authorization", "relation leaks", ["engagements/tests/test_relation_leaks.py"]),
     ("bad input", "API fuzzing", ["core/tests/test_api_fuzz.py"]),
-    ("bad input", "file readers", ["events/tests/test_readers_fuzz.py", "engagements/tests/test_import_fuzz.py"]),
+    (
+        "bad input",
+        "file readers",
+        [
+            "events/tests/test_readers_fuzz.py",
+            "engagements/tests/test_import_fuzz.py",
+            "core/tests/test_label_xml_fuzz.py",
+            "planning/tests/test_input_fuzz.py",
+        ],
+    ),
 ]
 #: (group, name, script, arguments) of the benchmark-based checks.
 BENCHES = [

@@ -11,13 +11,14 @@ from hypothesis import strategies as st
 from comity.core.access import CategorySpec, CategoryType, LabelSpec
 from comity.core.label_xml import LabelXMLError, from_xml, to_xml
 from comity.core.testing.mutations import INSERTS, cell_values
+from comity.core.testing.scale import scaled
 
 RANKS = {("NATO", "SECRET"): 4, ("NATO", "RESTRICTED"): 2, ("PUBLIC", "UNMARKED"): 0}
 REL = CategorySpec("Releasable To", CategoryType.PERMISSIVE, frozenset({"FIN", "NATO"}))
 SAMPLE = to_xml(LabelSpec("NATO", "SECRET", 4, (REL,), datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)))
 #: The parts of the sample a damaged label changes: values, names and the time stamp.
 PARTS = ("NATO", "SECRET", "FIN", "Releasable To", "PERMISSIVE", "2026-01-02T03:04:05Z", "slab:", 'encoding="UTF-8"')
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=scaled(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _parse(text: str | bytes) -> None:

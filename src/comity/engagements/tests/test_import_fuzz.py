@@ -18,13 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comity.core.testing.mutations import DEEP, json_text, json_values, mutated_line
+from comity.core.testing.scale import scaled
 from comity.engagements import services
 from comity.engagements.importing import ImportFileError, parse_text
 from comity.engagements.loading import ENGAGEMENTS_DIR
 from comity.engagements.models import Exercise
 
 TODAY = date(2026, 11, 25)
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=scaled(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _sample() -> tuple[list[str], list[list[str]]]:
@@ -96,7 +97,9 @@ def test_json_text_damage_is_rows_or_a_file_error(data: st.DataObject) -> None:
 
 @pytest.mark.django_db
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=scaled(30),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
 def test_the_import_service_stores_good_rows_whatever_the_damaged_one_holds(data: st.DataObject) -> None:

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comity.core.testing.mutations import DEEP, cell_values, encoded, json_text, json_values, mutated_line
+from comity.core.testing.scale import scaled
 from comity.events.readers import ICEWS_HEADER, UnreadableFileError, read_chunks
 from comity.events.services import ingest_file
 from comity.events.tests.conftest import DATA
@@ -26,7 +27,7 @@ TSV_SAMPLES = {
     "gdelt2": DATA / "gdelt2_export_20191024143000_first400.tsv",
     "icews": DATA / "icews_events_2018_sample_first600.tab",
 }
-FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=scaled(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _rows(fmt: str) -> list[str]:
@@ -113,7 +114,7 @@ def test_plover_on_arbitrary_bytes(raw: bytes) -> None:
     assert len(ids) + rejected == read
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), fmt=st.sampled_from(["gdelt2", "icews", "plover"]))
 def test_ingest_stores_the_good_rows_and_accounts_for_every_line(data: st.DataObject, fmt: str) -> None:
     """The whole ingest (parse, stage, commit, rejects file) on damaged input, not just the readers."""

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comity.core.testing.mutations import DEEP, json_text, json_values
+from comity.core.testing.scale import scaled
 from comity.planning.examples import CALENDAR_SAMPLE, ROTATION_SAMPLE, baltic_air_policing_replanned
 from comity.planning.forms import PlanInputForm
 from comity.planning.solvers import PLANNERS, InputError
@@ -25,7 +26,7 @@ from comity.planning.solvers.rotation_model import parse_rotations
 
 PARSERS = {"rotations": parse_rotations, "calendar": parse_calendar}
 SAMPLES = {"rotations": ROTATION_SAMPLE, "calendar": CALENDAR_SAMPLE}
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=scaled(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -68,7 +69,7 @@ def test_a_damaged_input_parses_or_names_its_fields(kind: str, data: st.DataObje
     assert all(path and message.startswith(path) for path, message in errors.items())
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_baltic_air_policing_replan_damaged(data: st.DataObject) -> None:
     with contextlib.suppress(InputError):
@@ -76,7 +77,7 @@ def test_the_baltic_air_policing_replan_damaged(data: st.DataObject) -> None:
 
 
 @pytest.mark.parametrize("kind", list(PARSERS))
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_what_the_parser_accepts_the_solver_runs(kind: str, data: st.DataObject) -> None:
     value = data.draw(damaged(SAMPLES[kind]))
