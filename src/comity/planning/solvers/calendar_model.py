@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from comity.engagements import vienna
-from comity.planning.solvers.fields import Fields
+from comity.planning.solvers.fields import MAX_INTEGER, Fields
 from comity.planning.solvers.settings import SolverSettings, read_settings
 
 # Objective (maximised): each priority point of a scheduled exercise is worth as much as 100
@@ -166,6 +166,11 @@ def parse_calendar(data: Any) -> CalendarProblem:
     if weeks > MAX_WEEKS:
         fields.error("weeks", f"must be at most {MAX_WEEKS}")
         weeks = MAX_WEEKS
+    # The calendar's last day and the notice period must still be dates Python can hold.
+    if calendar_start > date.max - timedelta(weeks=weeks):
+        fields.error("calendar_start", f"must leave {weeks} weeks before {date.max}")
+    if planning_date > date.max - timedelta(days=vienna.NOTIFICATION_LEAD_DAYS):
+        fields.error("planning_date", f"must be at least {vienna.NOTIFICATION_LEAD_DAYS} days before {date.max}")
     nations = tuple(
         _nation(fields, raw, f"nations[{i}]", weeks) for i, raw in enumerate(fields.items(root, "nations", ""))
     )
@@ -225,6 +230,8 @@ def _exercise(fields: Fields, raw: Any, path: str, weeks: int, known: tuple[set[
             fields.error(f"{path}.participants.{nation}", "is not a listed nation")
         elif not isinstance(people, int) or isinstance(people, bool) or people < 1:
             fields.error(f"{path}.participants.{nation}", "must be a positive integer")
+        elif people > MAX_INTEGER:
+            fields.error(f"{path}.participants.{nation}", f"must be at most {MAX_INTEGER}")
         else:
             participants.append((nation, people))
     if not raw_participants:

@@ -9,6 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+#: The largest integer an input may hold: CP-SAT computes in 64-bit integers, and weighted sums
+#: of a thousand inputs of this size (aircraft, personnel, priorities) still fit.
+MAX_INTEGER = 10**9
+
 
 class InputError(ValueError):
     """Invalid planning input; ``errors`` maps each field path to a message that names it."""
@@ -58,12 +62,22 @@ class Fields:
         return ""
 
     def integer(
-        self, data: dict[str, Any], key: str, path: str, *, minimum: int = 1, default: int | None = None
+        self,
+        data: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        minimum: int = 1,
+        default: int | None = None,
+        maximum: int = MAX_INTEGER,
     ) -> int:
         full = _join(path, key)
         value = data.get(key, default)
         if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
-            return value
+            if value <= maximum:
+                return value
+            self.error(full, f"must be at most {maximum}")
+            return minimum
         kind = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer >= {minimum}")
         self.error(full, "is required" if value is None else f"must be {kind}")
         return minimum

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from comity.planning.solvers.fields import Fields
+from comity.planning.solvers.fields import MAX_INTEGER, Fields
 from comity.planning.solvers.settings import SolverSettings, read_settings
 
 # Objective weights (a cost to minimise). Fairness first: one rotation more for the busiest nation
@@ -181,6 +181,8 @@ def _offer(fields: Fields, raw: Any, index: int, periods: set[str], bases: set[s
             fields.error(f"{path}.preference.{base}", "is not one of the offer's bases")
         elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
             fields.error(f"{path}.preference.{base}", "must be a non-negative integer")
+        elif value > MAX_INTEGER:
+            fields.error(f"{path}.preference.{base}", f"must be at most {MAX_INTEGER}")
         else:
             preference.append((base, value))
     return Offer(
