@@ -1,4 +1,4 @@
-"""Request body parsers of the API: JSON with a depth limit.
+"""JSON with a depth limit: the API's body parser and ``loads`` for JSON typed into a page.
 
 Why: Python's JSON decoder recurses once per nested array or object, so a body such as
 ``"[" * 100000 + "]" * 100000`` ends in ``RecursionError``, which DRF's own parser does not catch
@@ -10,6 +10,7 @@ beyond ``MAX_DEPTH`` are refused up front with a 400 that says why.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +19,7 @@ from rest_framework.parsers import JSONParser
 
 #: The deepest nesting of arrays and objects a JSON body may have (planning inputs need 4).
 MAX_DEPTH = 32
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
@@ -41,7 +43,18 @@ class DepthLimitedJSONParser(JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError(f"JSON parse error - nested more than {MAX_DEPTH} levels deep") from exc
+            raise ParseError(f"JSON parse error - {TOO_DEEP}") from exc
         if too_deep(data):
-            raise ParseError(f"JSON parse error - nested more than {MAX_DEPTH} levels deep")
+            raise ParseError(f"JSON parse error - {TOO_DEEP}")
         return data
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` for untrusted text; ``ValueError`` (as for bad JSON) when nested too deep."""
+    try:
+        data = json.loads(text)
+    except RecursionError as exc:
+        raise ValueError(TOO_DEEP) from exc
+    if too_deep(data):
+        raise ValueError(TOO_DEEP)
+    return data

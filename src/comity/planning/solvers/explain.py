@@ -29,7 +29,8 @@ class Conflict:
 def minimal_conflict(
     model: cp_model.CpModel, literals: dict[Hashable, cp_model.IntVar], settings: SolverSettings, deadline: Deadline
 ) -> Conflict | None:
-    """A minimal infeasible subset of ``literals`` (in their order), or None if all can hold together.
+    """A minimal infeasible subset of ``literals`` (in their order), or None when none was found
+    (all can hold together, or the deadline passed before the first check ended).
 
     The whole search ends by ``deadline`` (the request's, shared with the plan's own solve); items
     not yet tested when it passes stay in the answer and the conflict is marked not proven minimal.
@@ -85,7 +86,9 @@ def conflict_report(
     """
     items = [] if conflict is None else [describe(key) for key in conflict.keys]
     explanation = [headline, *(item["text"] for item in items)]
-    if conflict is not None and not conflict.minimal:
+    if conflict is None:  # the plan was proven infeasible, so only the time limit stops the search
+        explanation.append("The time limit ran out before the conflicting requirements were found.")
+    elif not conflict.minimal:
         explanation.append("The time limit ran out before every item was shown to be necessary.")
     minimal = conflict is not None and conflict.minimal
     return {"explanation": explanation, "conflict": items, "conflict_minimal": minimal}

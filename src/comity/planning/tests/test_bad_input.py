@@ -86,11 +86,24 @@ def _hard_infeasible(seconds: float) -> dict[str, Any]:
 
 
 def test_the_time_limit_bounds_an_infeasible_plan_and_its_explanation() -> None:
-    """This input once took 55 s under a 1 s limit (a fresh limit, and at least 0.1 s, per check)."""
+    """This input once took 55 s under a 1 s limit (a fresh limit, and at least 0.1 s, per check).
+
+    On a busy machine the plan's own solve may not even prove infeasibility in that time (UNKNOWN);
+    either way the answer comes within the limit, plus building the model twice.
+    """
     started = time.monotonic()
     result = PLANNERS["rotations"](_hard_infeasible(1.0))
     elapsed = time.monotonic() - started
-    assert result["status"] == "INFEASIBLE"
-    assert result["conflict_minimal"] is False
-    assert "time limit ran out" in result["explanation"][-1]
-    assert elapsed < 3.0, elapsed
+    assert elapsed < 5.0, elapsed
+    assert result["status"] in ("INFEASIBLE", "UNKNOWN")
+    if result["status"] == "INFEASIBLE":
+        assert result["conflict_minimal"] is False
+        assert "time limit ran out" in result["explanation"][-1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["rotations", "calendar"])
+def test_the_planner_pages_refuse_deeply_nested_json(planner: Client, kind: str) -> None:
+    page = planner.post(f"/planning/{kind}/", {"data": "[" * 100_000 + "]" * 100_000})
+    assert page.status_code == 200
+    assert "nested more than" in page.content.decode()
