@@ -91,15 +91,16 @@ def spec_from_dict(data: dict[str, Any]) -> LabelSpec:
             )
             for c in raw_categories
         )
-    except (KeyError, TypeError, ValueError) as exc:
+        created = data.get("created")
+        created_at = datetime.fromisoformat(created) if created else None
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise LabelError(f"malformed label JSON: {exc}") from exc
-    created = data.get("created")
     return LabelSpec(
         policy=policy,
         classification=classification,
         rank=classification_rank(policy, classification),
         categories=categories,
-        created=datetime.fromisoformat(created) if created else None,
+        created=created_at,
     )
 
 

@@ -107,7 +107,11 @@ def to_ics(engagements: Iterable[Engagement]) -> bytes:
         event.add("uid", f"{engagement.key}@comity")
         event.add("summary", engagement.title)
         event.add("dtstart", engagement.start_date)
-        event.add("dtend", (engagement.end_date or engagement.start_date) + timedelta(days=1))
+        # The length, not DTEND: the exclusive end after 9999-12-31 is a date Python cannot hold.
+        event.add(
+            "duration",
+            timedelta(days=((engagement.end_date or engagement.start_date) - engagement.start_date).days + 1),
+        )
         event.add("location", engagement.location)
         event.add("description", f"[{engagement.label.marking}] {engagement.source}")
         calendar.add_component(event)

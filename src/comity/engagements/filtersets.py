@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 
 from comity.engagements.choices import EngagementKind, Status
 from comity.engagements.models import Engagement, Objective
 from comity.engagements.selectors import in_year, with_nation
+
+#: The years a date can have (Python's ``date`` stops at 9999); the year filters accept these.
+MIN_YEAR, MAX_YEAR = 1, 9999
+
+
+@extend_schema_field({"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR})
+class YearFilter(filters.NumberFilter):
+    """A calendar year: a whole number from ``MIN_YEAR`` to ``MAX_YEAR`` (else a 400 naming it)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(min_value=MIN_YEAR, max_value=MAX_YEAR, **kwargs)
 
 
 class EngagementFilter(filters.FilterSet):
@@ -15,7 +30,7 @@ class EngagementFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=EngagementKind.choices)
     status = filters.ChoiceFilter(choices=Status.choices)
     objective = filters.CharFilter(method="by_objective", label="Objective code")
-    year = filters.NumberFilter(method="by_year")
+    year = YearFilter(method="by_year", label="Running at some time in this year")
     start = filters.DateFilter(field_name="start_date", lookup_expr="gte")
     end = filters.DateFilter(field_name="start_date", lookup_expr="lte")
     q = filters.CharFilter(method="search")

@@ -42,8 +42,16 @@ def assess(
         "artillery_pieces": artillery_pieces,
     }
     crossed = tuple(name for name, limit in THRESHOLDS.items() if (values[name] or 0) >= limit)
-    due = start - timedelta(days=NOTIFICATION_LEAD_DAYS) if crossed and start else None
+    due = notification_due(start) if crossed and start else None
     return Notifiability(bool(crossed), crossed, due)
+
+
+def notification_due(start: date) -> date:
+    """The last day to notify an activity starting on ``start``; for a start in the first 42
+    days Python can date, that day has no ``date``, so the first one stands in (long past)."""
+    if start - date.min < timedelta(days=NOTIFICATION_LEAD_DAYS):
+        return date.min
+    return start - timedelta(days=NOTIFICATION_LEAD_DAYS)
 
 
 def annual_exchange_due(year: int) -> date:

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from comity.core.selectors import access_or_404, audit_history
 from comity.engagements import selectors, services
+from comity.engagements.api.serializers import NetworkParams
 from comity.engagements.choices import EngagementKind
 from comity.engagements.filtersets import EngagementFilter
+from comity.engagements.forms import CALENDAR_YEARS, MonthForm, TimelineForm
 from comity.engagements.kinds import kind_fields
 from comity.engagements.lifecycle import TransitionError
 from comity.engagements.models import Engagement, Objective
@@ -48,12 +50,15 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def timeline(request: HttpRequest) -> HttpResponse:
-    """Years across, one bar per engagement: the multi-year view."""
-    first = int(request.GET.get("from") or 2014)
-    last = int(request.GET.get("to") or timezone.localdate().year)
+    """Years across, one bar per engagement: the multi-year view (400 with the form's errors)."""
+    form = TimelineForm(request.GET, first=2014, last=timezone.localdate().year)
+    if not form.is_valid():
+        context = {"form": form, "rows": [], "years": [], "first": form.data.get("from"), "last": form.data.get("to")}
+        return render(request, "engagements/timeline.html", context, status=400)
+    first, last = form.cleaned_data["from"], form.cleaned_data["to"]
     span_start, span_end = date(first, 1, 1), date(last, 12, 31)
     rows = []
-    total = (span_end - span_start).days or 1
+    total = (span_end - span_start).days
     for engagement in (
         _filtered(request).qs.filter(start_date__lte=span_end, start_date__gte=span_start).order_by("start_date")
     ):
@@ -65,15 +70,18 @@ def timeline(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "engagements/timeline.html",
-        {"rows": rows, "years": years, "first": first, "last": last, "year_width": 100 / len(years)},
+        {"form": form, "rows": rows, "years": years, "first": first, "last": last, "year_width": 100 / len(years)},
     )
 
 
 @require_safe
 def month_calendar(request: HttpRequest) -> HttpResponse:
+    """One month, week by week (400 with the form's errors for a month or year out of range)."""
     today = timezone.localdate()
-    year = int(request.GET.get("year") or today.year)
-    month = int(request.GET.get("month") or today.month)
+    form = MonthForm(request.GET, year=today.year, month=today.month)
+    if not form.is_valid():
+        return render(request, "engagements/calendar.html", {"form": form, "weeks": []}, status=400)
+    year, month = form.cleaned_data["year"], form.cleaned_data["month"]
     month_start = date(year, month, 1)
     month_end = date(year, month, calendar_module.monthrange(year, month)[1])
     engagements = list(_filtered(request).qs.filter(start_date__lte=month_end).exclude(end_date__lt=month_start))
@@ -87,14 +95,16 @@ def month_calendar(request: HttpRequest) -> HttpResponse:
         )
     previous_month = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
     next_month = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
+    low, high = CALENDAR_YEARS
     return render(
         request,
         "engagements/calendar.html",
         {
+            "form": form,
             "weeks": weeks,
             "month_start": month_start,
-            "previous": previous_month,
-            "next": next_month,
+            "previous": previous_month if previous_month.year >= low else None,
+            "next": next_month if next_month.year <= high else None,
         },
     )
 
@@ -192,7 +202,11 @@ def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
 @require_safe
 def network(request: HttpRequest) -> HttpResponse:
     """Who trains with whom, per year (drawn by the vendored Cytoscape.js from the API)."""
-    return render(request, "engagements/network.html", {"year": request.GET.get("year", "")})
+    params = NetworkParams(data={"year": request.GET["year"]} if request.GET.get("year") else {})
+    if not params.is_valid():
+        context = {"year": request.GET["year"], "errors": params.errors["year"]}
+        return render(request, "engagements/network.html", context, status=400)
+    return render(request, "engagements/network.html", {"year": params.validated_data.get("year", "")})
 
 
 @require_safe

@@ -15,6 +15,9 @@ from comity.events.selectors import group_codes
 FREQ_CHOICES = [(freq, freq) for freq in analytics.FREQUENCIES]
 TRUE_VALUES, FALSE_VALUES = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 NATION = re.compile(r"^[A-Z]{3}$")
+#: The largest ``min_conflict`` (events in a period): beyond DuckDB's integers it could not be
+#: compared at all, and no dyad has this many events in a period.
+MAX_MIN_CONFLICT = 2**31 - 1
 
 
 class PartyField(forms.CharField):
@@ -118,7 +121,7 @@ class AlertsForm(_RangeForm):
     window = forms.IntegerField(min_value=2, max_value=104, required=False)
     z = forms.FloatField(min_value=0, required=False)
     min_std = forms.FloatField(min_value=0.0001, required=False)
-    min_conflict = forms.IntegerField(min_value=0, required=False)
+    min_conflict = forms.IntegerField(min_value=0, max_value=MAX_MIN_CONFLICT, required=False)
     limit = forms.IntegerField(min_value=1, max_value=500, required=False)
     dyad = forms.CharField(required=False, help_text="SOURCE:TARGET pairs, separated by commas")
 

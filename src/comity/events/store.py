@@ -114,11 +114,15 @@ def events_table(con: BaseBackend, root: Path) -> ir.Table:
     On DuckDB the view has one name per store, so that a connection kept for a thread reads the
     same table every time (and its compiled statements, see ``statements``, are reused).
     """
+    if con.name == "duckdb":
+        name = "comity_events_" + hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        if not has_events(root):
+            # On ``con``, not as an unbound memtable: that would run on ibis's default backend,
+            # one DuckDB connection for every thread, which refuses a second concurrent caller.
+            return con.create_table(f"{name}_empty", empty_events(), temp=True, overwrite=True)
+        pattern = str(store_dir(root) / "year=*" / "month=*" / "*.parquet")
+        return con.read_parquet(pattern, table_name=name, hive_partitioning=False)
     if not has_events(root):
         return ibis.memtable(empty_events())
-    if con.name == "duckdb":
-        pattern = str(store_dir(root) / "year=*" / "month=*" / "*.parquet")
-        name = "comity_events_" + hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-        return con.read_parquet(pattern, table_name=name, hive_partitioning=False)
     # Spark adds the partition columns (year, month) to the stored ones.
     return con.read_parquet(str(store_dir(root))).select(*[f.name for f in EVENT_SCHEMA])

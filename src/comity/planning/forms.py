@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 
+from comity.core.api.parsers import loads
 from comity.core.forms import RefusedFormRollsBack
 from comity.core.labels import LabelError, label_get_or_create, parse_marking
 from comity.core.models import ConfidentialityLabel
@@ -21,8 +21,8 @@ class PlanInputForm(forms.Form):
 
     def clean_data(self) -> Any:
         try:
-            return json.loads(self.cleaned_data["data"])
-        except json.JSONDecodeError as exc:
+            return loads(self.cleaned_data["data"])
+        except ValueError as exc:  # bad JSON (JSONDecodeError) or nested too deep
             raise forms.ValidationError(f"The input is not valid JSON: {exc}") from exc
         except RecursionError as exc:  # json gives up on deep nesting with this, not a JSONDecodeError
             raise forms.ValidationError("The input is nested too deeply to read.") from exc

@@ -21,7 +21,12 @@ from rest_framework.response import Response
 from comity.core.api.relations import VisibleSlugRelatedField
 from comity.core.api.serializers import LabelField
 from comity.engagements import exporting, selectors, services
-from comity.engagements.api.serializers import EngagementSerializer, ParticipantSerializer, TransitionSerializer
+from comity.engagements.api.serializers import (
+    MAX_COUNT,
+    EngagementSerializer,
+    ParticipantSerializer,
+    TransitionSerializer,
+)
 from comity.engagements.choices import EngagementKind, ParticipantRole
 from comity.engagements.filtersets import EngagementFilter
 from comity.engagements.kinds import KIND_MODELS, kind_fields
@@ -52,7 +57,7 @@ CONTENT_TYPES = {
 class ParticipantInput(serializers.Serializer):
     iso3 = serializers.SlugRelatedField(slug_field="iso3", queryset=State.objects.all(), source="state")
     role = serializers.ChoiceField(choices=ParticipantRole.choices, default=ParticipantRole.PARTICIPANT)
-    personnel = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    personnel = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=MAX_COUNT)
 
 
 class KindSerializerBase(EngagementSerializer):

@@ -9,6 +9,8 @@ from rest_framework import serializers
 
 from comity.core.api.relations import VisibleRelationMixin, VisibleSlugRelatedField
 from comity.core.api.serializers import LabelField
+from comity.engagements.choices import EngagementKind
+from comity.engagements.filtersets import MAX_YEAR, MIN_YEAR
 from comity.engagements.models import (
     ActivityAssignment,
     Engagement,
@@ -19,6 +21,11 @@ from comity.engagements.models import (
     PartnerProgramme,
     ProgrammeActivity,
 )
+
+#: The largest count an input may carry: PostgreSQL's ``integer`` column, the narrowest of the
+#: databases comity runs on (SQLite's are 64-bit). Model fields get it from Django; plain
+#: serializer fields that end up in such a column name it themselves.
+MAX_COUNT = 2**31 - 1
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -142,5 +149,14 @@ class StepSerializer(serializers.Serializer):
     """Input of a PRIME step: ``nations`` to invite, ``personnel`` to register, ``feedback`` to report."""
 
     nations = serializers.ListField(child=serializers.CharField(), required=False)
-    personnel = serializers.IntegerField(required=False, min_value=1)
+    personnel = serializers.IntegerField(required=False, min_value=1, max_value=MAX_COUNT)
     feedback = serializers.CharField(required=False)
+
+
+class NetworkParams(serializers.Serializer):
+    """Query parameters of the co-participation network (the page checks them the same way)."""
+
+    year = serializers.IntegerField(
+        required=False, min_value=MIN_YEAR, max_value=MAX_YEAR, help_text="engagements running in this year"
+    )
+    kind = serializers.ChoiceField(choices=EngagementKind.choices, required=False, help_text="one kind only")

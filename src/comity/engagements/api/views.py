@@ -18,12 +18,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from comity.core.api.params import on_date
+from comity.core.api.params import checked_query, on_date
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.engagements import prime, selectors
 from comity.engagements.api.serializers import (
     EngagementSerializer,
     MenuItemSerializer,
+    NetworkParams,
     ObjectiveSerializer,
     PartnerProgrammeSerializer,
     ProgrammeActivitySerializer,
@@ -59,22 +60,10 @@ class EngagementViewSet(viewsets.ReadOnlyModelViewSet):
 class NetworkView(APIView):
     """The co-participation network of the engagements the caller may see."""
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT),
-            OpenApiParameter("kind", OpenApiTypes.STR),
-        ],
-        responses=OpenApiTypes.OBJECT,
-    )
+    @extend_schema(parameters=[NetworkParams], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        raw_year = request.query_params.get("year")
-        if raw_year and not raw_year.isdigit():
-            raise ValidationError({"year": "a year such as 2018"})
-        return Response(
-            selectors.co_participation(
-                request.user, year=int(raw_year) if raw_year else None, kind=request.query_params.get("kind", "")
-            )
-        )
+        params = checked_query(NetworkParams, request.query_params)
+        return Response(selectors.co_participation(request.user, year=params.get("year"), kind=params.get("kind", "")))
 
 
 class AttacheNetworkView(APIView):

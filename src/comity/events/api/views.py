@@ -14,11 +14,11 @@ from django import forms as django_forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.core.api.pagination import CheckedLimitOffsetPagination, PageParams
 from comity.core.models import ConfidentialityLabel
 from comity.events import forms, selectors
 
@@ -89,7 +89,7 @@ class SeriesView(APIView):
 class EventsView(APIView):
     """The events behind one point of a series (``period`` as the series labels it), paginated."""
 
-    pagination_class = LimitOffsetPagination
+    pagination_class = CheckedLimitOffsetPagination
 
     @extend_schema(
         parameters=[
@@ -99,8 +99,7 @@ class EventsView(APIView):
             ),
             *RANGE,
             ROOT_ONLY,
-            OpenApiParameter("limit", OpenApiTypes.INT),
-            OpenApiParameter("offset", OpenApiTypes.INT),
+            PageParams,
         ],
         responses=OpenApiTypes.OBJECT,
     )

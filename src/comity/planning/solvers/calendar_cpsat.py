@@ -21,7 +21,7 @@ from comity.planning.solvers.calendar_model import WEIGHT_DEVIATION, WEIGHT_PRIO
 from comity.planning.solvers.calendar_report import plan_output
 from comity.planning.solvers.calendar_usage import Usage
 from comity.planning.solvers.explain import conflict_report, minimal_conflict
-from comity.planning.solvers.settings import status_name
+from comity.planning.solvers.settings import Deadline, status_name
 
 
 @dataclass
@@ -109,7 +109,11 @@ def _build(problem: CalendarProblem, *, relaxable: bool) -> _Model:
 
 
 def solve_calendar(problem: CalendarProblem) -> dict[str, Any]:
-    """Schedule the exercises; the output contract is documented in docs/planning.md."""
+    """Schedule the exercises; the output contract is documented in docs/planning.md.
+
+    ``solver.time_limit_s`` bounds the whole call: building, solving and explaining a conflict.
+    """
+    deadline = Deadline(problem.settings.time_limit_s)
     m = _build(problem, relaxable=False)
     model = m.model
     terms = []
@@ -123,10 +127,10 @@ def solve_calendar(problem: CalendarProblem) -> dict[str, Any]:
     model.Maximize(cp_model.LinearExpr.Sum(terms))
     _hint(m, greedy_placement(problem))
     solver = cp_model.CpSolver()
-    problem.settings.apply(solver)
+    problem.settings.apply(solver, deadline)
     status = status_name(solver.Solve(model))
     if status == "INFEASIBLE":
-        return _infeasible(problem)
+        return _infeasible(problem, deadline)
     usage = Usage(problem)
     if status in ("OPTIMAL", "FEASIBLE"):
         for ex in problem.exercises:
@@ -152,10 +156,10 @@ def _hint(m: _Model, usage: Usage) -> None:
                 m.model.AddHint(m.in_area[ex.id, area], area == placed[1])
 
 
-def _infeasible(problem: CalendarProblem) -> dict[str, Any]:
+def _infeasible(problem: CalendarProblem, deadline: Deadline) -> dict[str, Any]:
     m = _build(problem, relaxable=True)
     report = conflict_report(
-        minimal_conflict(m.model, m.literals, problem.settings),
+        minimal_conflict(m.model, m.literals, problem.settings, deadline),
         lambda key: _describe(problem, key),
         "No calendar meets every rule. These rules cannot all hold together; waiving any one of them would "
         "remove this conflict:",

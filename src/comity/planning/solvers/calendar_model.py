@@ -166,6 +166,11 @@ def parse_calendar(data: Any) -> CalendarProblem:
     if weeks > MAX_WEEKS:
         fields.error("weeks", f"must be at most {MAX_WEEKS}")
         weeks = MAX_WEEKS
+    # The calendar's last day and the notice period must still be dates Python can hold.
+    if calendar_start > date.max - timedelta(weeks=weeks):
+        fields.error("calendar_start", f"must leave {weeks} weeks before {date.max}")
+    if planning_date > date.max - timedelta(days=vienna.NOTIFICATION_LEAD_DAYS):
+        fields.error("planning_date", f"must be at least {vienna.NOTIFICATION_LEAD_DAYS} days before {date.max}")
     nations = tuple(
         _nation(fields, raw, f"nations[{i}]", weeks) for i, raw in enumerate(fields.items(root, "nations", ""))
     )

@@ -22,7 +22,7 @@ def plan_output(
         ex = problem.exercise(ex_id)
         end = start + ex.duration_weeks - 1
         first_day = problem.week_start(start)
-        notify_by = first_day - timedelta(days=vienna.NOTIFICATION_LEAD_DAYS) if ex.notifiable else None
+        notify_by = vienna.notification_due(first_day) if ex.notifiable else None
         scheduled.append(
             {
                 "id": ex.id,

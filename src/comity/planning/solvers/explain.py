@@ -9,14 +9,13 @@ feasible, so every item named is needed: waiving any one of them alone removes t
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from comity.planning.solvers.settings import SolverSettings
+from comity.planning.solvers.settings import Deadline, SolverSettings
 
 
 @dataclass(frozen=True)
@@ -28,14 +27,14 @@ class Conflict:
 
 
 def minimal_conflict(
-    model: cp_model.CpModel, literals: dict[Hashable, cp_model.IntVar], settings: SolverSettings
+    model: cp_model.CpModel, literals: dict[Hashable, cp_model.IntVar], settings: SolverSettings, deadline: Deadline
 ) -> Conflict | None:
-    """A minimal infeasible subset of ``literals`` (in their order), or None if all can hold together.
+    """A minimal infeasible subset of ``literals`` (in their order), or None when none was found
+    (all can hold together, or the deadline passed before the first check ended).
 
-    The whole search shares the settings' time limit; items not yet tested when it runs out stay in
-    the answer and the conflict is marked not proven minimal.
+    The whole search ends by ``deadline`` (the request's, shared with the plan's own solve); items
+    not yet tested when it passes stay in the answer and the conflict is marked not proven minimal.
     """
-    deadline = time.monotonic() + settings.time_limit_s
     keys = list(literals)
     by_index = {literals[key].Index(): key for key in keys}
 
@@ -43,8 +42,7 @@ def minimal_conflict(
         model.ClearAssumptions()
         model.AddAssumptions([literals[key] for key in subset])
         solver = cp_model.CpSolver()
-        settings.apply(solver)
-        solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())
+        settings.apply(solver, deadline)
         status = solver.Solve(model)
         core = {by_index[i] for i in solver.SufficientAssumptionsForInfeasibility() if i in by_index}
         return status, core
@@ -56,6 +54,9 @@ def minimal_conflict(
     proven = True
     position = 0
     while position < len(current):
+        if not deadline.left():
+            proven = False
+            break
         trial = current[:position] + current[position + 1 :]
         status, core = solve(trial)
         if status == cp_model.INFEASIBLE:
@@ -85,7 +86,9 @@ def conflict_report(
     """
     items = [] if conflict is None else [describe(key) for key in conflict.keys]
     explanation = [headline, *(item["text"] for item in items)]
-    if conflict is not None and not conflict.minimal:
+    if conflict is None:  # the plan was proven infeasible, so only the time limit stops the search
+        explanation.append("The time limit ran out before the conflicting requirements were found.")
+    elif not conflict.minimal:
         explanation.append("The time limit ran out before every item was shown to be necessary.")
     minimal = conflict is not None and conflict.minimal
     return {"explanation": explanation, "conflict": items, "conflict_minimal": minimal}

@@ -9,7 +9,8 @@ per nation per period, gap between rotations) are the items an infeasibility exp
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,7 @@ from comity.planning.solvers.rotation_model import (
     RotationProblem,
     score,
 )
-from comity.planning.solvers.settings import status_name
+from comity.planning.solvers.settings import Deadline, status_name
 
 Key = tuple[Any, ...]
 
@@ -48,36 +49,51 @@ class _Model:
             constraint.OnlyEnforceIf(self.literals[key])
 
 
+def _grouped(pairs: Iterable[tuple[Hashable, cp_model.IntVar]]) -> dict[Hashable, list[cp_model.IntVar]]:
+    """Variables by a key, each list in the order given (so constraints read as before, in one pass)."""
+    groups: dict[Hashable, list[cp_model.IntVar]] = defaultdict(list)
+    for key, var in pairs:
+        groups[key].append(var)
+    return groups
+
+
 def _build(problem: RotationProblem, *, relaxable: bool) -> _Model:
+    """The model, built in time linear in its variables (the time limit covers building too)."""
     m = _Model(problem, relaxable)
     model = m.model
+    bases = {b.id: b for b in problem.bases}
     for o in problem.offers:
         for p in o.periods:
             for b in o.bases:
                 m.x[o.index, p, b] = model.NewBoolVar(f"x{o.index}_{p}_{b}")
-                if o.can_lead and problem.base(b).lead_required:
+                if o.can_lead and bases[b].lead_required:
                     m.lead[o.index, p, b] = model.NewBoolVar(f"lead{o.index}_{p}_{b}")
                     model.AddImplication(m.lead[o.index, p, b], m.x[o.index, p, b])
             model.AddAtMostOne([m.x[o.index, p, b] for b in o.bases])
+    serving = _grouped(((p, b), var) for (_, p, b), var in m.x.items())
+    aircraft = _grouped(((p, b), problem.offers[o].aircraft) for (o, p, b) in m.x)  # type: ignore[misc]
+    leading = _grouped(((p, b), var) for (_, p, b), var in m.lead.items())
     for p in problem.periods:
         for base in problem.bases:
-            serving = [(problem.offers[o], var) for (o, pp, b), var in m.x.items() if pp == p and b == base.id]
-            cover = cp_model.LinearExpr.WeightedSum([var for _, var in serving], [o.aircraft for o, _ in serving])
+            cover = cp_model.LinearExpr.WeightedSum(serving[p, base.id], aircraft[p, base.id])
             m.require(model.AddLinearConstraint(cover, base.min_aircraft, cp_model.INT32_MAX), ("coverage", p, base.id))
             if base.lead_required:
-                leads = [var for (_, pp, b), var in m.lead.items() if pp == p and b == base.id]
+                leads = leading[p, base.id]
                 model.AddAtMostOne(leads)
                 m.require(model.AddBoolOr(leads), ("lead", p, base.id))
+    by_offer = _grouped((o, var) for (o, _, _), var in m.x.items())
     for o in problem.offers:
         if o.max_rotations < len(o.periods):
-            mine = [var for (oo, _, _), var in m.x.items() if oo == o.index]
-            m.require(model.Add(cp_model.LinearExpr.Sum(mine) <= o.max_rotations), ("max_rotations", o.index))
+            m.require(
+                model.Add(cp_model.LinearExpr.Sum(by_offer[o.index]) <= o.max_rotations), ("max_rotations", o.index)
+            )
+    by_nation_period = _grouped(((problem.offers[o].nation, p), var) for (o, p, _), var in m.x.items())
     for nation in problem.nations:
-        _nation_rules(m, nation)
+        _nation_rules(m, nation, by_nation_period)
     return m
 
 
-def _nation_rules(m: _Model, nation: str) -> None:
+def _nation_rules(m: _Model, nation: str, by_nation_period: dict[Hashable, list[cp_model.IntVar]]) -> None:
     """One base per period across a nation's offers, and the gap between its rotations.
 
     When nothing is relaxable the gap windows sum the assignments themselves: one base per period
@@ -88,7 +104,7 @@ def _nation_rules(m: _Model, nation: str) -> None:
     offers = {o.index for o in problem.offers if o.nation == nation}
     served: list[cp_model.LinearExprT] = []
     for p in problem.periods:
-        here = [var for (o, pp, _), var in m.x.items() if o in offers and pp == p]
+        here = by_nation_period.get((nation, p), [])
         if len(offers) > 1 and len(here) > 1:
             m.require(model.Add(cp_model.LinearExpr.Sum(here) <= 1), ("one_base", nation))
         if not m.relaxable or not here:
@@ -105,22 +121,26 @@ def _nation_rules(m: _Model, nation: str) -> None:
 
 
 def solve_rotations(problem: RotationProblem) -> dict[str, Any]:
-    """Plan the rotations; the output contract is documented in docs/planning.md."""
+    """Plan the rotations; the output contract is documented in docs/planning.md.
+
+    ``solver.time_limit_s`` bounds the whole call: building, solving and explaining a conflict.
+    """
+    deadline = Deadline(problem.settings.time_limit_s)
     m = _build(problem, relaxable=False)
     model = m.model
     max_load = model.NewIntVar(0, len(problem.periods), "max_load")
+    by_nation = _grouped((problem.offers[o].nation, var) for (o, _, _), var in m.x.items())
     for nation in problem.nations:
-        mine = [var for (o, _, _), var in m.x.items() if problem.offers[o].nation == nation]
-        model.Add(max_load >= cp_model.LinearExpr.Sum(mine))
+        model.Add(max_load >= cp_model.LinearExpr.Sum(by_nation[nation]))
     rotations = cp_model.LinearExpr.Sum(list(m.x.values()))
     regret = cp_model.LinearExpr.WeightedSum(list(m.x.values()), [problem.offers[o].regret(b) for (o, _, b) in m.x])
     model.Minimize(WEIGHT_MAX_LOAD * max_load + WEIGHT_ROTATION * rotations + WEIGHT_REGRET * regret)
     solver = cp_model.CpSolver()
-    problem.settings.apply(solver)
+    problem.settings.apply(solver, deadline)
     status = solver.Solve(model)
     name = status_name(status)
     if name == "INFEASIBLE":
-        return _infeasible(problem)
+        return _infeasible(problem, deadline)
     if name == "UNKNOWN":
         return {
             "status": "UNKNOWN",
@@ -165,10 +185,10 @@ def _assignments(m: _Model, solver: cp_model.CpSolver) -> list[Assignment]:
     return sorted(chosen, key=lambda a: (order[a.period], base_order[a.base], not a.lead, a.nation, a.offer))
 
 
-def _infeasible(problem: RotationProblem) -> dict[str, Any]:
+def _infeasible(problem: RotationProblem, deadline: Deadline) -> dict[str, Any]:
     m = _build(problem, relaxable=True)
     report = conflict_report(
-        minimal_conflict(m.model, m.literals, problem.settings),
+        minimal_conflict(m.model, m.literals, problem.settings, deadline),
         lambda key: _describe(problem, key),
         "No plan meets every requirement. These requirements and offer limits cannot all hold together; "
         "waiving any one of them would remove this conflict:",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -11,6 +12,29 @@ from comity.planning.solvers.fields import Fields
 
 # A request must not hold a web worker for long; the benchmark and CLI may ask for up to this.
 MAX_TIME_LIMIT_S = 600.0
+#: CP-SAT starts a thread per worker; more than this only slows a shared machine.
+MAX_WORKERS = 64
+#: The largest seed CP-SAT takes (a 32-bit integer).
+MAX_SEED = 2**31 - 1
+
+
+@dataclass
+class Deadline:
+    """When a whole plan, its explanation included, must be done: ``time_limit_s`` from now.
+
+    Why: CP-SAT honours the limit of each solve, but an infeasible plan's explanation runs a
+    solve per requirement; given the limit each, a 15 s request once ran 77 s.
+    """
+
+    seconds: float
+    end: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.end = time.monotonic() + self.seconds
+
+    def left(self) -> float:
+        """Seconds left, never negative."""
+        return max(0.0, self.end - time.monotonic())
 
 
 @dataclass(frozen=True)
@@ -28,8 +52,9 @@ class SolverSettings:
     seed: int = 0
     deterministic: bool = True
 
-    def apply(self, solver: cp_model.CpSolver) -> None:
-        solver.parameters.max_time_in_seconds = self.time_limit_s
+    def apply(self, solver: cp_model.CpSolver, deadline: Deadline) -> None:
+        """Configure ``solver`` to stop by ``deadline`` (what is left of the request's time limit)."""
+        solver.parameters.max_time_in_seconds = deadline.left()
         solver.parameters.num_workers = self.num_workers
         solver.parameters.random_seed = self.seed
         solver.parameters.interleave_search = self.deterministic
@@ -42,8 +67,8 @@ def read_settings(fields: Fields, data: dict[str, Any], default_time_limit_s: fl
         time_limit_s=fields.number(
             raw, "time_limit_s", "solver", default=default_time_limit_s, maximum=MAX_TIME_LIMIT_S
         ),
-        num_workers=fields.integer(raw, "num_workers", "solver", default=8),
-        seed=fields.integer(raw, "seed", "solver", minimum=0, default=0),
+        num_workers=fields.integer(raw, "num_workers", "solver", default=8, maximum=MAX_WORKERS),
+        seed=fields.integer(raw, "seed", "solver", minimum=0, default=0, maximum=MAX_SEED),
         deterministic=fields.boolean(raw, "deterministic", "solver", default=True),
     )
 
