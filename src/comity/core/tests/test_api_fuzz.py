@@ -23,11 +23,12 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 
 from comity.core.testing.factories import make_user
+from comity.core.testing.scale import scaled
 
 pytestmark = pytest.mark.django_db
 
 #: Examples per operation in the fuzzing phase, valid and invalid ones (``mode: all``).
-EXAMPLES = 4
+EXAMPLES = scaled(4)
 #: Query parameters also go through the coverage phase, which tries each one's boundaries (the
 #: largest integer, one past it, ...), where the 500s of issue 10 were. Bodies are fuzzed only:
 #: their coverage phase alone takes about ten minutes over the schema (it ran clean when this
