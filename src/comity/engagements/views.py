@@ -20,6 +20,7 @@ from comity.core.selectors import access_or_404, audit_history
 from comity.engagements import selectors, services
 from comity.engagements.choices import EngagementKind
 from comity.engagements.filtersets import EngagementFilter
+from comity.engagements.forms import creatable_kinds, may_edit
 from comity.engagements.kinds import kind_fields
 from comity.engagements.lifecycle import TransitionError
 from comity.engagements.models import Engagement, Objective
@@ -42,6 +43,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "kinds": EngagementKind.choices,
             "objectives": Objective.objects.visible_to(request.user),
+            "new_kinds": creatable_kinds(request.user),
         },
     )
 
@@ -110,6 +112,7 @@ def exercise_detail(request: HttpRequest, key: str) -> HttpResponse:
             "exercise": exercise,
             "history": history,
             "next_states": services.moves_allowed(request.user, exercise),
+            "may_edit": may_edit(request.user, exercise),
         },
     )
 
@@ -142,6 +145,7 @@ def record_detail(request: HttpRequest, key: str) -> HttpResponse:
             "facts": facts,
             "history": history,
             "next_states": services.moves_allowed(request.user, record),
+            "may_edit": may_edit(request.user, record),
             "participants": record.participants.all(),
         },
     )
