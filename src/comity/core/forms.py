@@ -120,6 +120,7 @@ class LabelField(forms.Field):
     default_error_messages = {
         "required": "Choose a classification.",
         "above": "You may not give a label above what you may see ({marking}).",
+        "public": "PUBLIC is open to everyone: clear the groups and nations, or choose a classification.",
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -136,7 +137,10 @@ class LabelField(forms.Field):
         """Offer ``user``'s classifications: PUBLIC and each policy's up to their clearance."""
         self.user = user
         cleared = subject_for(user).clearances
-        rows = Classification.objects.select_related("policy").order_by("policy__name", "rank")
+        rows = sorted(
+            Classification.objects.select_related("policy"),
+            key=lambda row: (row.policy.name != PUBLIC_POLICY, row.policy.name, row.rank),
+        )
         choices = [("", "—")]
         for row in rows:
             policy = row.policy.name
@@ -164,7 +168,10 @@ class LabelField(forms.Field):
                 raise forms.ValidationError(self.error_messages["required"], code="required")
             return None
         try:
-            label = label_get_or_create(parse_marking(marking))
+            spec = parse_marking(marking)
+            if spec.policy == PUBLIC_POLICY and spec.categories:
+                raise forms.ValidationError(self.error_messages["public"], code="public")
+            label = label_get_or_create(spec)
         except LabelError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from exc
         if self.user is None or not may_see_label(self.user, label):
