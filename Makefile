@@ -68,6 +68,10 @@ vendor:
 	cp build/vendor/cytoscape-3.34.4/package/dist/cytoscape.min.js src/comity/static/vendor/cytoscape/
 	cp build/vendor/echarts-5.6.0/package/dist/echarts.common.min.js build/vendor/echarts-5.6.0/package/LICENSE build/vendor/echarts-5.6.0/package/NOTICE src/comity/static/vendor/echarts/
 	cp build/vendor/swagger-ui-dist-5.35.0/package/{swagger-ui-bundle.js,swagger-ui-standalone-preset.js,swagger-ui.css,favicon-32x32.png,LICENSE,NOTICE} src/comity/static/vendor/swagger-ui/
+	# Source maps are not vendored: drop the comments that name them (the same lines Django's manifest
+	# storage follows), or collectstatic fails on the missing .map file. See VENDOR.md.
+	find src/comity/static/vendor \( -name '*.js' -o -name '*.css' \) -print0 | \
+		xargs -0 sed -i -E -e '/^\/\/# sourceMappingURL=/d' -e '/^\/\*# sourceMappingURL=.*\*\/$$/d'
 
 bench: $(VENV)/.all-installed
 	for b in bench/*_bench.py; do $(BIN)/python $$b --quick; done

@@ -131,19 +131,8 @@ def _entry_label(
         ids.add(own)
     if len(ids) < 2:
         return _label_of(instance)
-    from django.conf import settings
-    from django.utils import timezone
-    from django.utils.module_loading import import_string
-
-    from comity.core.labels import high_water_mark, label_get_or_create
-
     labels = ConfidentialityLabel.objects.filter(pk__in=ids).select_related("policy", "classification")
-    expand, today = import_string(settings.COMITY_GROUP_MEMBERS), timezone.localdate()
-    spec = high_water_mark(
-        (label.to_spec() for label in labels.prefetch_related("categories__values")),
-        expand=lambda group: expand(group, today),
-    )
-    return label_get_or_create(spec)  # type: ignore[arg-type]
+    return _bound(labels.prefetch_related("categories__values"))
 
 
 def audit_entry(
@@ -161,6 +150,8 @@ def audit_entry(
     ``linked`` are records the entry names beyond its foreign keys (many-to-many links such as an
     engagement's objectives): the entry is labelled at least as high as each of them.
     """
+    if before is not None and after is not None and before.get("label_id") != after.get("label_id"):
+        _history_follows(instance)
     return AuditEntry(
         user=acting_user if acting_user is not None and acting_user.pk else None,
         username=acting_user.get_username() if acting_user is not None else "",
@@ -172,6 +163,49 @@ def audit_entry(
         after=after,
         label=label or _entry_label(instance, before, after, linked),
     )
+
+
+def _bound(labels: Iterable[ConfidentialityLabel]) -> ConfidentialityLabel:
+    """The least upper bound of ``labels`` as a stored label (groups expanded as of today)."""
+    from django.conf import settings
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    from comity.core.labels import high_water_mark, label_get_or_create
+
+    expand, today = import_string(settings.COMITY_GROUP_MEMBERS), timezone.localdate()
+    spec = high_water_mark((label.to_spec() for label in labels), expand=lambda group: expand(group, today))
+    return label_get_or_create(spec)  # type: ignore[arg-type]
+
+
+def _history_follows(instance: models.Model) -> None:
+    """A record relabelled: its earlier entries, and those of the records that take their label
+    from it (an activity's assignments), are raised to at least the new label.
+
+    Raising a label must take effect on the next request on every channel, the change log
+    included: whoever may no longer read the record may no longer read its past values either.
+    Lowering a label leaves the history where it was (each entry keeps at least its own label).
+    """
+    label_id = getattr(instance, "label_id", None)
+    if label_id is None:
+        return
+    from django.apps import apps
+
+    subjects = [(ContentType.objects.get_for_model(instance, for_concrete_model=True), [str(instance.pk)])]
+    for model in apps.get_models():
+        source = getattr(model, "label_from", None)
+        if source and isinstance(instance, model._meta.get_field(source).related_model):  # type: ignore[arg-type]
+            children = model._default_manager.filter(**{source: instance.pk}).values_list("pk", flat=True)
+            subjects.append((ContentType.objects.get_for_model(model), [str(pk) for pk in children]))
+    new = ConfidentialityLabel.objects.select_related("policy", "classification").get(pk=label_id)
+    for content_type, object_ids in subjects:
+        entries = AuditEntry.objects.filter(content_type=content_type, object_id__in=object_ids).exclude(label=new)
+        for old in ConfidentialityLabel.objects.filter(pk__in=entries.values("label_id")).prefetch_related(
+            "categories__values"
+        ):
+            raised = _bound([old, new])
+            if raised.pk != old.pk:
+                entries.filter(label=old).update(label=raised)
 
 
 def audit_create(instance: models.Model, *, acting_user: User | None) -> AuditEntry:

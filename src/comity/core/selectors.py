@@ -13,7 +13,7 @@ from operator import or_
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -93,8 +93,22 @@ def labels_visible_to(subject: Subject) -> QuerySet[ConfidentialityLabel]:
 
 
 def visible_label_ids(user: User | AnonymousUser) -> list[int]:
-    """The ids of the labels a user may see now (labels are few: they are stored once per content)."""
-    return list(labels_visible_to(subject_for(user)).values_list("pk", flat=True))
+    """The ids of the labels a user may see now (labels are few: they are stored once per content).
+
+    Kept on the user object for the rest of the request, like the subject: a page asks for every
+    list it draws, and the rule's query is the costly part of a read. A label is never changed
+    once stored (it is found again by its fingerprint), so the answer can only grow by labels
+    created since, which the newest id tells.
+    """
+    subject = subject_for(user)
+    newest = ConfidentialityLabel.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    cached = getattr(user, "_comity_label_ids", None)
+    if cached is not None and cached[0] is subject and cached[1] == newest:
+        return cached[2]  # type: ignore[no-any-return]
+    ids = list(labels_visible_to(subject).values_list("pk", flat=True))
+    if getattr(user, "is_authenticated", False):
+        user._comity_label_ids = (subject, newest, ids)  # type: ignore[union-attr]
+    return ids
 
 
 def may_see_label(user: User | AnonymousUser, label: ConfidentialityLabel) -> bool:

@@ -210,6 +210,10 @@ SPECTACULAR_SETTINGS = {
 COMITY_GROUP_RESOLVER = "comity.registry.selectors.groups_of_nation"
 COMITY_GROUP_MEMBERS = "comity.registry.selectors.group_members"
 
+# `comity serve`: 0 runs Django's development server (the embedded desk, `make demo`); production
+# sets a gunicorn worker pool (see serve.py).
+COMITY_SERVE_WORKERS = 0
+
 # Four-eyes approval: nobody approves a record they proposed or last changed (on by default).
 COMITY_FOUR_EYES = env_bool("COMITY_FOUR_EYES", default=True)
 

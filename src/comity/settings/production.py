@@ -1,9 +1,16 @@
 """Production settings: secrets and hosts must come from the environment; HTTPS everywhere.
 
-``comity check --deploy`` is clean with these settings (a test asserts it).
+``comity check --deploy`` is clean with these settings (a test asserts it). comity runs behind a
+TLS-terminating proxy (README, "Production"): the proxy must set ``X-Forwarded-Proto`` on every
+request, overwriting whatever the client sent, and gunicorn must be reachable from the proxy only,
+since a request that reaches it directly could claim to be HTTPS. ``comity collectstatic
+--noinput`` must run before ``comity serve`` (the manifest storage names every static file by its
+hash).
 """
 
 from __future__ import annotations
+
+import os
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -27,3 +34,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# `comity serve` runs gunicorn with gunicorn's usual pool size (two per core, plus one) unless told.
+COMITY_SERVE_WORKERS = env_int("COMITY_WORKERS", 2 * (os.cpu_count() or 1) + 1)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from comity.core.access import CategorySpec, CategoryType, LabelSpec, Subject, decide, nation_holdings
 from comity.core.labels import high_water_mark, label_get_or_create, parse_marking, render_marking
+from comity.core.testing.scale import scaled
 from comity.registry.selectors import group_members
 
 #: A fixed membership: NATO and PFP share no nation (as today), EU overlaps both, ICI is empty.
@@ -100,7 +101,7 @@ def every_nation_and_clearance() -> list[Subject]:
 inputs = st.lists(labels(), min_size=2, max_size=3)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=scaled(400), deadline=None)
 @given(specs=inputs, readers=subjects())
 def test_every_reader_of_the_bound_reads_every_input(specs: list[LabelSpec], readers: list[Subject]) -> None:
     bound = lub(specs)

@@ -1,0 +1,420 @@
+"""The read matrix: every page and API route, read by users of four nations at four clearances,
+over records under 37 labels, agrees with the label rule.
+
+The world holds, for every label, an exercise, an objective and a country note whose titles are
+markers (``RM07X``); for four sample labels, also one record of every other kind, a menu item, a
+partner programme and an activity. For each user the labels they may read come from the SQL rule
+(``labels_visible_to``, which a hypothesis test holds equal to ``core.access.decide``). Then:
+
+* no response of any route names a marker of a record the user may not see (lists, pages, maps,
+  calendars, exports in every format, the change log, search and filters);
+* the lists that count say exactly the number of records the user may see (no count leaks, no
+  wrong denial), and show every one of them;
+* a detail of a visible record answers 200 and names it; of a hidden one it answers exactly as
+  for a key that does not exist (status and body).
+
+The gate at the bottom fails when a route answering GET is neither in ``READ_URLS`` nor in the
+short list of exemptions.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from comity.core.labels import label_from_marking
+from comity.core.models import ConfidentialityLabel, User
+from comity.core.selectors import labels_visible_to, subject_for
+from comity.core.testing.factories import make_user
+from comity.core.testing.url_coverage import declared_methods, iter_views
+from comity.engagements.choices import EngagementKind
+from comity.engagements.kinds import KIND_MODELS
+from comity.engagements.models import (
+    EngagementParticipant,
+    Exercise,
+    MenuItem,
+    Objective,
+    PartnerProgramme,
+    ProgrammeActivity,
+)
+from comity.engagements.tests.helpers import KIND_EXAMPLES
+from comity.registry.models import CountryNote, State
+
+pytestmark = pytest.mark.django_db
+
+NATIONS = ("NLD", "FIN", "UKR", "AUT")
+CLEARANCES = (None, "RESTRICTED", "CONFIDENTIAL", "SECRET")
+CLASSIFICATIONS = ("NATO UNCLASSIFIED", "NATO RESTRICTED", "NATO CONFIDENTIAL", "NATO SECRET")
+RELEASES = (
+    "",
+    " REL TO NATO",
+    " REL TO NLD",
+    " REL TO FIN",
+    " REL TO UKR",
+    " REL TO NATO, UKR",
+    " REL TO FIN, SWE",
+    " REL TO PFP, NATO",
+    " REL TO NLD, FIN",
+)
+MARKINGS = ("PUBLIC", *(c + r for c in CLASSIFICATIONS for r in RELEASES))
+#: Labels under which every kind of record exists (their details are read by every user).
+SAMPLES = (
+    "PUBLIC",
+    "NATO SECRET REL TO NLD",
+    "NATO CONFIDENTIAL REL TO NATO, UKR",
+    "NATO RESTRICTED REL TO FIN, SWE",
+)
+#: The other kinds, by their API prefix (the kind's records are made for the samples).
+KIND_PREFIXES = {
+    "agreements": EngagementKind.AGREEMENT,
+    "training": EngagementKind.TRAINING,
+    "meetings": EngagementKind.MEETING,
+    "attaches": EngagementKind.ATTACHE,
+    "measures": EngagementKind.CBM,
+}
+MARKER = re.compile(r"RM\d\d[A-Z]qz")
+
+
+def marker(index: int, kind: str) -> str:
+    return f"RM{index:02d}{kind}qz"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record of the world: its marker, label and where its detail is read."""
+
+    marker: str
+    label_id: int
+    kind: str
+    ref: str  # key, code or pk as the detail routes take it
+
+
+@dataclass
+class World:
+    records: list[Record]
+    users: dict[str, User]
+    visible: dict[str, set[int]]
+    sample_labels: set[int]
+
+    def hidden_markers(self, who: str) -> set[str]:
+        return {r.marker for r in self.records if r.label_id not in self.visible[who]}
+
+    def visible_records(self, who: str, kind: str) -> list[Record]:
+        return [r for r in self.records if r.kind == kind and r.label_id in self.visible[who]]
+
+    def samples(self, kind: str) -> list[Record]:
+        """The records of ``kind`` under the sample labels, whose details every user reads."""
+        return [r for r in self.records if r.kind == kind and r.label_id in self.sample_labels]
+
+
+def _build() -> World:
+    lva, nld, geo = (State.objects.get(iso3=c) for c in ("LVA", "NLD", "GEO"))
+    records: list[Record] = []
+    for index, marking in enumerate(MARKINGS):
+        label = label_from_marking(marking)
+        day = date(2020, 3, 1 + index % 28)
+        objective = Objective.objects.create(code=f"rm-o-{index}", title=marker(index, "O"), label=label)
+        exercise = Exercise.objects.create(
+            key=f"rm-x-{index}",
+            kind=EngagementKind.EXERCISE,
+            title=marker(index, "X"),
+            start_date=day,
+            end_date=day,
+            location="Adazi",
+            latitude=57.08,
+            longitude=24.32,
+            label=label,
+            lead_state=nld,
+            owner="NLD",
+        )
+        exercise.objectives.set([objective])
+        EngagementParticipant.objects.bulk_create(
+            [
+                EngagementParticipant(engagement=exercise, state=nld, role="lead"),
+                EngagementParticipant(engagement=exercise, state=lva, role="host"),
+            ]
+        )
+        note = CountryNote.objects.create(
+            state=lva, title=marker(index, "N"), body="Observed.", label=label, owner="NLD"
+        )
+        records += [
+            Record(marker(index, "O"), label.pk, "objective", objective.code),
+            Record(marker(index, "X"), label.pk, "exercise", exercise.key),
+            Record(marker(index, "N"), label.pk, "note", str(note.pk)),
+        ]
+        if marking not in SAMPLES:
+            continue
+        for letter, (prefix, kind) in zip("ABCDE", KIND_PREFIXES.items(), strict=True):
+            model = KIND_MODELS[kind]
+            fields = {k: v for k, v in KIND_EXAMPLES[prefix].items() if k not in {"sending_state", "host_state"}}
+            for name in ("sending_state", "host_state", "embassy_state"):
+                if name in fields:
+                    fields[name] = State.objects.get(iso3=fields[name])
+            if kind == EngagementKind.ATTACHE:
+                fields.update(sending_state=nld, host_state=geo)
+            for name in ("signed_on", "due_date"):
+                if name in fields:
+                    fields[name] = date.fromisoformat(fields[name])
+            record = model.objects.create(
+                key=f"rm-{prefix}-{index}",
+                kind=kind,
+                title=marker(index, letter),
+                start_date=day,
+                end_date=day,
+                label=label,
+                lead_state=nld,
+                owner="NLD",
+                **fields,
+            )
+            EngagementParticipant.objects.create(engagement=record, state=lva, role="host")
+            records.append(Record(marker(index, letter), label.pk, prefix, record.key))
+        menu = MenuItem.objects.create(code=f"rm-m-{index}", title=marker(index, "M"), label=label, owner="NATO")
+        programme = PartnerProgramme.objects.create(
+            partner=geo, cycle=f"rm-{index}", title=marker(index, "P"), label=label, owner="NATO"
+        )
+        activity = ProgrammeActivity.objects.create(
+            key=f"rm-a-{index}",
+            kind=EngagementKind.PROGRAMME,
+            title=marker(index, "T"),
+            start_date=day,
+            programme=programme,
+            menu_item=menu,
+            label=label,
+            owner="NATO",
+        )
+        records += [
+            Record(marker(index, "M"), label.pk, "menu", menu.code),
+            Record(marker(index, "P"), label.pk, "programme", str(programme.pk)),
+            Record(marker(index, "T"), label.pk, "activity", activity.key),
+        ]
+    users = {}
+    for nation in NATIONS:
+        for clearance in CLEARANCES:
+            name = f"rm-{nation.lower()}-{(clearance or 'none').lower()}"
+            users[name] = make_user(nation, clearance, username=name, roles=("editor",))
+    world_labels = {r.label_id for r in records}
+    visible = {
+        who: set(labels_visible_to(subject_for(user)).filter(pk__in=world_labels).values_list("pk", flat=True))
+        for who, user in users.items()
+    }
+    samples = {label_from_marking(marking).pk for marking in SAMPLES}
+    return World(records=records, users=users, visible=visible, sample_labels=samples)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """One world for the module, inside a transaction rolled back at its end."""
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            yield _build()
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+#: Every route answering GET, with the URLs that read it. ``{kind}`` entries name a detail route:
+#: it is read for every record of that kind in the world.
+READ_URLS: dict[str, list[str]] = {
+    "": ["/"],
+    "me/": ["/me/"],
+    "audit/": ["/audit/", "/audit/?type=exercise", "/audit/?type=countrynote&q=RM"],
+    "registry/states/": ["/registry/states/"],
+    "registry/states/<str:iso3>/": ["/registry/states/LVA/"],
+    "registry/alliance/": ["/registry/alliance/"],
+    "registry/map/": ["/registry/map/"],
+    "registry/notes/": ["/registry/notes/", "/registry/notes/?state=LVA"],
+    "registry/notes/add/": ["/registry/notes/add/?state=LVA"],
+    "registry/notes/<int:pk>/": ["{note}/registry/notes/{ref}/"],
+    "engagements/": ["/engagements/?q=RM", "/engagements/?q=RM&kind=exercise&year=2020"],
+    "engagements/timeline/": ["/engagements/timeline/?from=2020&to=2020", "/engagements/timeline/?nation=LVA"],
+    "engagements/calendar/": ["/engagements/calendar/?year=2020&month=3"],
+    "engagements/vienna-document/": ["/engagements/vienna-document/"],
+    "engagements/network/": ["/engagements/network/"],
+    "engagements/map/": ["/engagements/map/"],
+    "engagements/country/<str:iso3>/": ["/engagements/country/LVA/", "/engagements/country/NLD/"],
+    "engagements/exercises/<slug:key>/": ["{exercise}/engagements/exercises/{ref}/"],
+    "engagements/records/<slug:key>/": [f"{{{prefix}}}/engagements/records/{{ref}}/" for prefix in KIND_PREFIXES],
+    "engagements/attache-network/": ["/engagements/attache-network/"],
+    "engagements/programmes/": ["/engagements/programmes/"],
+    "engagements/programmes/<int:pk>/": ["{programme}/engagements/programmes/{ref}/"],
+    "engagements/activities/<slug:key>/": ["{activity}/engagements/activities/{ref}/"],
+    "planning/": ["/planning/"],
+    "planning/rotations/": ["/planning/rotations/"],
+    "planning/calendar/": ["/planning/calendar/"],
+    "events/": ["/events/"],
+    "events/alliance/": ["/events/alliance/"],
+    "events/tension/": ["/events/tension/"],
+    "events/alerts/": ["/events/alerts/"],
+    "api/core/me/": ["/api/core/me/"],
+    "api/core/labels/$": ["/api/core/labels/?limit=1000"],
+    "api/core/labels/(?P<pk>[^/.]+)/$": [],  # labels are read by id below: a label is not a record
+    "api/core/audit/$": ["/api/core/audit/?limit=1000", "/api/core/audit/?object_type=countrynote&limit=1000"],
+    "api/core/audit/(?P<pk>[^/.]+)/$": [],  # read below for the entries of the world's records
+    "api/registry/alliance/": ["/api/registry/alliance/"],
+    "api/registry/states/$": ["/api/registry/states/?limit=10"],
+    "api/registry/states/(?P<iso3>[^/.]+)/$": ["/api/registry/states/LVA/"],
+    "api/registry/organisations/$": ["/api/registry/organisations/"],
+    "api/registry/organisations/(?P<code>[^/.]+)/$": ["/api/registry/organisations/NATO/"],
+    "api/registry/frameworks/$": ["/api/registry/frameworks/"],
+    "api/registry/frameworks/(?P<code>[^/.]+)/$": ["/api/registry/frameworks/PFP/"],
+    "api/registry/memberships/$": ["/api/registry/memberships/?limit=5"],
+    "api/registry/memberships/(?P<pk>[^/.]+)/$": [],  # unlabelled registry facts, read in registry tests
+    "api/registry/participations/$": ["/api/registry/participations/?limit=5"],
+    "api/registry/participations/(?P<pk>[^/.]+)/$": [],  # unlabelled registry facts
+    "api/registry/notes/$": ["/api/registry/notes/?limit=1000", "/api/registry/notes/?state=LVA&limit=1000"],
+    "api/registry/notes/(?P<pk>[^/.]+)/$": ["{note}/api/registry/notes/{ref}/"],
+    "api/engagements/network/": ["/api/engagements/network/", "/api/engagements/network/?year=2020"],
+    "api/engagements/attache-network/": ["/api/engagements/attache-network/"],
+    "api/engagements/objectives/$": ["/api/engagements/objectives/?limit=1000"],
+    "api/engagements/objectives/(?P<code>[^/.]+)/$": ["{objective}/api/engagements/objectives/{ref}/"],
+    "api/engagements/engagements/$": ["/api/engagements/engagements/?q=RM&limit=1000"],
+    "api/engagements/engagements/(?P<key>[^/.]+)/$": ["{exercise}/api/engagements/engagements/{ref}/"],
+    "api/engagements/menu/$": ["/api/engagements/menu/?limit=1000"],
+    "api/engagements/menu/(?P<code>[^/.]+)/$": ["{menu}/api/engagements/menu/{ref}/"],
+    "api/engagements/programmes/$": ["/api/engagements/programmes/?limit=1000"],
+    "api/engagements/programmes/(?P<pk>[^/.]+)/$": ["{programme}/api/engagements/programmes/{ref}/"],
+    "api/engagements/activities/$": ["/api/engagements/activities/?q=RM&limit=1000"],
+    "api/engagements/activities/(?P<key>[^/.]+)/$": ["{activity}/api/engagements/activities/{ref}/"],
+    "api/engagements/exercises/$": ["/api/engagements/exercises/?q=RM&limit=1000"],
+    "api/engagements/exercises/export/$": [
+        f"/api/engagements/exercises/export/?q=RM&export_format={fmt}" for fmt in ("csv", "json", "parquet", "ics")
+    ],
+    "api/engagements/exercises/(?P<key>[^/.]+)/$": ["{exercise}/api/engagements/exercises/{ref}/"],
+    **{
+        route: urls
+        for prefix in KIND_PREFIXES
+        for route, urls in (
+            (f"api/engagements/{prefix}/$", [f"/api/engagements/{prefix}/?q=RM&limit=1000"]),
+            (
+                f"api/engagements/{prefix}/export/$",
+                [f"/api/engagements/{prefix}/export/?q=RM&export_format={fmt}" for fmt in ("csv", "json", "ics")],
+            ),
+            (f"api/engagements/{prefix}/(?P<key>[^/.]+)/$", [f"{{{prefix}}}/api/engagements/{prefix}/{{ref}}/"]),
+        )
+    },
+    "api/events/series/": ["/api/events/series/?source=RUS&target=UKR&freq=year"],
+    "api/events/events/": ["/api/events/events/?source=RUS&target=UKR&period=2014&limit=5"],
+    "api/events/alerts/": ["/api/events/alerts/"],
+    "api/events/tension/": ["/api/events/tension/?period=2014"],
+}
+#: Routes that show no record: the sign-in form and the API's schema and its docs page.
+EXEMPT = ("accounts/login/", "api/schema/", "api/docs/", "admin/")
+
+#: Lists whose count and content are compared with the rule: URL, kind of record, JSON or page.
+COUNTED = [
+    ("/api/engagements/exercises/?q=RM&limit=1000", "exercise"),
+    ("/api/engagements/engagements/?q=RM&kind=exercise&limit=1000", "exercise"),
+    ("/api/engagements/objectives/?limit=1000", "objective"),
+    ("/api/registry/notes/?state=LVA&limit=1000", "note"),
+    ("/api/engagements/activities/?q=RM&limit=1000", "activity"),
+    ("/api/engagements/menu/?limit=1000", "menu"),
+    ("/api/engagements/programmes/?limit=1000", "programme"),
+    *((f"/api/engagements/{prefix}/?q=RM&limit=1000", prefix) for prefix in KIND_PREFIXES),
+]
+
+
+def _text(response: Any, url: str) -> str:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if "export_format=parquet" in url:
+        return json.dumps(pq.read_table(io.BytesIO(body)).to_pylist())
+    return body.decode()
+
+
+CSRF = re.compile(r'("X-CSRFToken": ?"|name="csrfmiddlewaretoken" value=")[^"]+')
+
+
+def _same(text: str, ref: str) -> str:
+    """A response as compared with another: the asked-for key written as REF, and the CSRF token
+    (masked afresh on every page) taken out."""
+    return CSRF.sub(r"\1", text.replace(f"/{ref}/", "/REF/").replace(f'"{ref}"', '"REF"'))
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("who", [f"rm-{n.lower()}-{(c or 'none').lower()}" for n in NATIONS for c in CLEARANCES])
+def test_every_route_agrees_with_the_label_rule(world: World, who: str) -> None:
+    client = _client(world.users[who])
+    hidden = world.hidden_markers(who)
+    for urls in READ_URLS.values():
+        for url in urls:
+            if url.startswith("{"):
+                _check_details(client, world, who, url)
+                continue
+            response = client.get(url)
+            assert response.status_code == 200, f"{who} {url}: {response.status_code}"
+            leaked = set(MARKER.findall(_text(response, url))) & hidden
+            assert not leaked, f"{who} reads hidden records at {url}: {sorted(leaked)}"
+
+
+def _check_details(client: Client, world: World, who: str, template: str) -> None:
+    kind, _, path = template[1:].partition("}")
+    for record in world.samples(kind):
+        url = path.format(ref=record.ref)
+        response = client.get(url)
+        text = _text(response, url)
+        if record.label_id in world.visible[who]:
+            assert response.status_code == 200 and record.marker in text, f"{who} denied {url}"
+            assert not set(MARKER.findall(text)) & world.hidden_markers(who), f"{who} reads hidden records at {url}"
+            continue
+        missing_ref = "999999" if record.ref.isdigit() else f"{record.ref}-missing"
+        missing = client.get(path.format(ref=missing_ref))
+        assert (response.status_code, _same(text, record.ref)) == (
+            missing.status_code,
+            _same(_text(missing, url), missing_ref),
+        ), f"{who}: hidden {url} answers unlike a missing one"
+        assert response.status_code == 404 and record.marker not in text
+
+
+@pytest.mark.parametrize("who", ["rm-nld-secret", "rm-ukr-confidential", "rm-aut-none", "rm-fin-restricted"])
+def test_counts_say_exactly_what_the_user_may_see(world: World, who: str) -> None:
+    """No count leaks a hidden record and none of the visible ones is missing."""
+    client = _client(world.users[who])
+    for url, kind in COUNTED:
+        body = client.get(url).json()
+        rows = body["results"] if isinstance(body, dict) else body
+        shown = set(MARKER.findall(json.dumps(rows))) & {r.marker for r in world.records if r.kind == kind}
+        expected = {r.marker for r in world.visible_records(who, kind)}
+        assert shown == expected, f"{who} {url}: missing {sorted(expected - shown)}, extra {sorted(shown - expected)}"
+        if isinstance(body, dict) and "count" in body:
+            assert body["count"] == len(rows), f"{who} {url}: count {body['count']} for {len(rows)} rows"
+
+
+def test_labels_and_change_log_entries_by_id(world: World) -> None:
+    """A label or change-log entry read by id answers like a missing one when it is not readable."""
+    world_labels = {r.label_id for r in world.records}
+    for who in ("rm-aut-none", "rm-nld-secret", "rm-ukr-confidential"):
+        client = _client(world.users[who])
+        missing = client.get("/api/core/labels/99999999/")
+        for label in ConfidentialityLabel.objects.filter(pk__in=world_labels):
+            response = client.get(f"/api/core/labels/{label.pk}/")
+            if label.pk in world.visible[who]:
+                assert response.status_code == 200
+            else:
+                assert (response.status_code, response.content) == (missing.status_code, missing.content)
+        entries = client.get("/api/core/audit/", {"limit": 1000, "object_type": "exercise"}).json()["results"]
+        assert not set(MARKER.findall(json.dumps(entries))) & world.hidden_markers(who)
+
+
+def test_every_read_route_is_in_the_matrix() -> None:
+    """The gate: a route answering GET that the matrix does not read, and is not exempt, fails."""
+    routes = {route for route, view in iter_views() if "GET" in (declared_methods(view) or {"GET"})}
+    missing = sorted(r for r in routes if r not in READ_URLS and not r.startswith(EXEMPT))
+    assert not missing, f"GET routes missing from the read matrix: {missing}"
+    stale = sorted(set(READ_URLS) - routes)
+    assert not stale, f"the read matrix names routes that do not exist: {stale}"
