@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,6 +18,11 @@ from comity.registry import selectors, services
 from comity.registry.filtersets import CountryNoteFilter, StateFilter
 from comity.registry.forms import CountryNoteEditForm, CountryNoteForm, OnDateForm
 from comity.registry.models import CountryNote, Organisation, State
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from comity.core.models import User
 
 
 @require_safe
@@ -113,8 +120,9 @@ def note_create(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/note_form.html", {"form": form})
 
 
-def _may(user: object, note: CountryNote, action: str) -> bool:
-    """Whether the write rule lets ``user`` take ``action`` on ``note`` (the SQL twin of the rule)."""
+def _may(user: User | AnonymousUser, note: CountryNote, action: str) -> bool:
+    """Whether the write rule lets ``user`` take ``action`` on ``note`` (the SQL twin of the rule):
+    the page offers Edit and Delete only where they would work."""
     return CountryNote.objects.editable_by(user, action).filter(pk=note.pk).exists()  # type: ignore[arg-type]
 
 
