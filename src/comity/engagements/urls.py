@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comity.engagements import programme_views, views
+from comity.engagements import programme_views, record_views, views
 
 app_name = "engagements"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("exercises/<slug:key>/", views.exercise_detail, name="detail"),
     path("records/<slug:key>/", views.record_detail, name="record"),
     path("records/<slug:key>/transition/", views.engagement_transition, name="transition"),
+    path("records/<slug:key>/edit/", record_views.record_edit, name="record-edit"),
+    path("new/<str:kind>/", record_views.record_create, name="record-create"),
     path("attache-network/", views.attache_network, name="attache-network"),
     path("programmes/", programme_views.programme_list, name="programmes"),
     path("programmes/<int:pk>/", programme_views.programme_detail, name="programme"),

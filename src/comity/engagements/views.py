@@ -21,7 +21,8 @@ from comity.engagements import selectors, services
 from comity.engagements.api.serializers import NetworkParams
 from comity.engagements.choices import EngagementKind
 from comity.engagements.filtersets import EngagementFilter
-from comity.engagements.forms import CALENDAR_YEARS, MonthForm, TimelineForm
+from comity.engagements.forms import creatable_kinds, may_edit
+from comity.engagements.page_params import CALENDAR_YEARS, MonthForm, TimelineForm
 from comity.engagements.kinds import kind_fields
 from comity.engagements.lifecycle import TransitionError
 from comity.engagements.models import Engagement, Objective
@@ -44,6 +45,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "kinds": EngagementKind.choices,
             "objectives": Objective.objects.visible_to(request.user),
+            "new_kinds": creatable_kinds(request.user),
         },
     )
 
@@ -120,6 +122,7 @@ def exercise_detail(request: HttpRequest, key: str) -> HttpResponse:
             "exercise": exercise,
             "history": history,
             "next_states": services.moves_allowed(request.user, exercise),
+            "may_edit": may_edit(request.user, exercise),
         },
     )
 
@@ -152,6 +155,7 @@ def record_detail(request: HttpRequest, key: str) -> HttpResponse:
             "facts": facts,
             "history": history,
             "next_states": services.moves_allowed(request.user, record),
+            "may_edit": may_edit(request.user, record),
             "participants": record.participants.all(),
         },
     )

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
-from comity.core.forms import RefusedFormRollsBack
-from comity.core.labels import LabelError, label_get_or_create, parse_marking
-from comity.core.models import ConfidentialityLabel
+from comity.core.forms import LabelField, RefusedFormRollsBack
 from comity.registry.models import CountryNote, State
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from comity.core.models import User
 
 
 class OnDateForm(forms.Form):
@@ -25,24 +29,28 @@ class OnDateForm(forms.Form):
 
 
 class CountryNoteForm(RefusedFormRollsBack, forms.ModelForm):
-    """A note with its label written as a marking, e.g. ``NATO RESTRICTED REL TO NATO``.
+    """A note with its label picked from those the author may give (``core.forms.LabelField``).
 
     A refused note (invalid field, or a label the author may not give) rolls the request back,
     so the label its marking stored goes too.
     """
 
-    marking = forms.CharField(
-        label="Label",
-        help_text="For example PUBLIC, NATO UNCLASSIFIED, or NATO RESTRICTED REL TO NATO, FIN.",
-    )
+    marking = LabelField()
     state = forms.ModelChoiceField(queryset=State.objects.all(), to_field_name="iso3")
 
     class Meta:
         model = CountryNote
         fields = ["state", "title", "body", "source"]
 
-    def clean_marking(self) -> ConfidentialityLabel:
-        try:
-            return label_get_or_create(parse_marking(self.cleaned_data["marking"]))
-        except LabelError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["marking"].offer(user)  # type: ignore[attr-defined]
+
+
+class CountryNoteEditForm(CountryNoteForm):
+    """A note's title, body, source and label; the country it is about stays."""
+
+    class Meta(CountryNoteForm.Meta):
+        fields = ["title", "body", "source"]
+
+    state = None  # type: ignore[assignment]

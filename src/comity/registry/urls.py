@@ -11,4 +11,6 @@ urlpatterns = [
     path("notes/", views.note_list, name="note-list"),
     path("notes/add/", views.note_create, name="note-create"),
     path("notes/<int:pk>/", views.note_detail, name="note-detail"),
+    path("notes/<int:pk>/edit/", views.note_edit, name="note-edit"),
+    path("notes/<int:pk>/delete/", views.note_delete, name="note-delete"),
 ]

@@ -237,6 +237,8 @@ READ_URLS: dict[str, list[str]] = {
     "registry/notes/": ["/registry/notes/", "/registry/notes/?state=LVA"],
     "registry/notes/add/": ["/registry/notes/add/?state=LVA"],
     "registry/notes/<int:pk>/": ["{note}/registry/notes/{ref}/"],
+    "registry/notes/<int:pk>/edit/": ["{note}/registry/notes/{ref}/edit/"],
+    "registry/notes/<int:pk>/delete/": ["{note}/registry/notes/{ref}/delete/"],
     "engagements/": ["/engagements/?q=RM", "/engagements/?q=RM&kind=exercise&year=2020"],
     "engagements/timeline/": ["/engagements/timeline/?from=2020&to=2020", "/engagements/timeline/?nation=LVA"],
     "engagements/calendar/": ["/engagements/calendar/?year=2020&month=3"],
@@ -246,6 +248,10 @@ READ_URLS: dict[str, list[str]] = {
     "engagements/country/<str:iso3>/": ["/engagements/country/LVA/", "/engagements/country/NLD/"],
     "engagements/exercises/<slug:key>/": ["{exercise}/engagements/exercises/{ref}/"],
     "engagements/records/<slug:key>/": [f"{{{prefix}}}/engagements/records/{{ref}}/" for prefix in KIND_PREFIXES],
+    "engagements/records/<slug:key>/edit/": [
+        f"{{{prefix}}}/engagements/records/{{ref}}/edit/" for prefix in ("exercise", *KIND_PREFIXES)
+    ],
+    "engagements/new/<str:kind>/": [f"/engagements/new/{kind}/" for kind in ("exercise", "agreement", "cbm")],
     "engagements/attache-network/": ["/engagements/attache-network/"],
     "engagements/programmes/": ["/engagements/programmes/"],
     "engagements/programmes/<int:pk>/": ["{programme}/engagements/programmes/{ref}/"],

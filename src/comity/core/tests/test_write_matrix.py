@@ -194,6 +194,50 @@ def _kind_scenarios(prefix: str) -> list[Scenario]:
     ]
 
 
+#: The API prefix of each kind -> its code in the page URLs (``engagements:record-create``).
+PAGE_KINDS = {
+    "exercises": "exercise",
+    "agreements": "agreement",
+    "training": "training",
+    "meetings": "meeting",
+    "attaches": "attache",
+    "measures": "cbm",
+}
+
+
+def _page_form(prefix: str, **extra: Any) -> dict[str, Any]:
+    """The record form's fields for a record like the world's (a box left unticked is not sent)."""
+    own = {name: str(value) for name, value in EXAMPLES[prefix].items() if value is not False}
+    return {
+        "title": "Written on the page",
+        "start_date": "2031-02-01",
+        "end_date": "2031-12-31",
+        "date_precision": "day",
+        "lead": "NLD",
+        "participants": "GEO:host:3",
+        "objectives": ["partnerships"],
+        "owner": "NLD",
+        "label_classification": "PUBLIC",
+        **own,
+        **extra,
+    }
+
+
+def _page_scenarios(prefix: str) -> list[Scenario]:
+    def create_one(client: Client, world: World, who: str) -> Any:
+        key = f"wm-page-{prefix}-{who.replace('_', '-')}"
+        return client.post(reverse("engagements:record-create", args=[PAGE_KINDS[prefix]]), _page_form(prefix, key=key))
+
+    def edit(client: Client, world: World, who: str) -> Any:
+        url = reverse("engagements:record-edit", args=[world.keys[prefix]])
+        return client.post(url, _page_form(prefix, title="Changed on the page"))
+
+    return [
+        Scenario(f"page-{prefix}-create", "engagements/new/<str:kind>/", "POST", create_one, frozenset(NLD_EDITORS)),
+        Scenario(f"page-{prefix}-edit", "engagements/records/<slug:key>/edit/", "POST", edit, frozenset(NLD_EDITORS)),
+    ]
+
+
 def _page_approve(client: Client, world: World, who: str) -> Any:
     return client.post(reverse("engagements:transition", args=[world.keys["exercises"]]), {"to": "approved"})
 
@@ -208,6 +252,15 @@ def _note_api_create(client: Client, world: World, who: str) -> Any:
 
 def _note_page_create(client: Client, world: World, who: str) -> Any:
     return client.post(reverse("registry:note-create"), {**_note_body(), "marking": "PUBLIC"})
+
+
+def _note_page_edit(client: Client, world: World, who: str) -> Any:
+    body = {"title": "Retitled on the page", "body": "Observed.", "source": "", "marking": "PUBLIC"}
+    return client.post(reverse("registry:note-edit", args=[world.ids["note"]]), body)
+
+
+def _note_page_delete(client: Client, world: World, who: str) -> Any:
+    return client.post(reverse("registry:note-delete", args=[world.ids["note"]]))
 
 
 def _note_put(client: Client, world: World, who: str) -> Any:
@@ -301,6 +354,7 @@ STEP_ALLOWED = {
 
 SCENARIOS: list[Scenario] = [
     *(scenario for prefix in KIND_PREFIXES for scenario in _kind_scenarios(prefix)),
+    *(scenario for prefix in KIND_PREFIXES for scenario in _page_scenarios(prefix)),
     Scenario(
         "page-approve",
         "engagements/records/<slug:key>/transition/",
@@ -310,6 +364,8 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario("note-api-create", "api/registry/notes/$", "POST", _note_api_create, frozenset(EDITORS)),
     Scenario("note-page-create", "registry/notes/add/", "POST", _note_page_create, frozenset(EDITORS)),
+    Scenario("note-page-edit", "registry/notes/<int:pk>/edit/", "POST", _note_page_edit, frozenset(NLD_EDITORS)),
+    Scenario("note-page-delete", "registry/notes/<int:pk>/delete/", "POST", _note_page_delete, frozenset(NLD_EDITORS)),
     Scenario("note-put", "api/registry/notes/(?P<pk>[^/.]+)/$", "PUT", _note_put, frozenset(NLD_EDITORS)),
     Scenario("note-patch", "api/registry/notes/(?P<pk>[^/.]+)/$", "PATCH", _note_patch, frozenset(NLD_EDITORS)),
     Scenario("note-delete", "api/registry/notes/(?P<pk>[^/.]+)/$", "DELETE", _note_delete, frozenset(NLD_EDITORS)),
