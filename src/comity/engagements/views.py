@@ -22,10 +22,10 @@ from comity.engagements.api.serializers import NetworkParams
 from comity.engagements.choices import EngagementKind
 from comity.engagements.filtersets import EngagementFilter
 from comity.engagements.forms import creatable_kinds, may_edit
-from comity.engagements.page_params import CALENDAR_YEARS, MonthForm, TimelineForm
 from comity.engagements.kinds import kind_fields
 from comity.engagements.lifecycle import TransitionError
 from comity.engagements.models import Engagement, Objective
+from comity.engagements.page_params import CALENDAR_YEARS, MonthForm, TimelineForm
 from comity.registry.models import State
 
 
