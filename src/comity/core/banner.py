@@ -67,11 +67,17 @@ def page_bound(specs: Iterable[LabelSpec], expand: Callable[[str], frozenset[str
     return (render_marking(spec) if spec is not None else "PUBLIC"), spec
 
 
-def banner_html(labels: Iterable[ConfidentialityLabel]) -> str:
-    """The banner for a page that showed ``labels`` (PUBLIC when it showed none)."""
+def bound_marking(labels: Iterable[ConfidentialityLabel]) -> tuple[str, LabelSpec | None]:
+    """The least upper bound of ``labels`` as today's groups expand it: what a page's banner says
+    and what an export is marked (PUBLIC when there are none)."""
     expand = import_string(settings.COMITY_GROUP_MEMBERS)
     today = timezone.localdate()
-    marking, spec = page_bound((label_spec(label) for label in labels), lambda group: expand(group, today))
+    return page_bound((label_spec(label) for label in labels), lambda group: expand(group, today))
+
+
+def banner_html(labels: Iterable[ConfidentialityLabel]) -> str:
+    """The banner for a page that showed ``labels`` (PUBLIC when it showed none)."""
+    marking, spec = bound_marking(labels)
     return format_html(
         '<div class="label-banner label-banner--{}" role="note" aria-label="Page classification">{}</div>',
         level_class(spec),

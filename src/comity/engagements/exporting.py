@@ -13,6 +13,9 @@ from typing import Any
 
 from django.db import models
 
+from comity.core.access import PUBLIC_POLICY
+from comity.core.banner import bound_marking
+from comity.core.models import ConfidentialityLabel
 from comity.engagements.choices import ParticipantRole
 from comity.engagements.importing import columns_for
 from comity.engagements.kinds import kind_fields
@@ -93,14 +96,32 @@ def to_parquet(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
     return sink.getvalue()
 
 
+def export_marking(engagements: Iterable[Engagement]) -> str:
+    """The marking of an export: the least upper bound of its rows' labels, never lower than any
+    of them (``X-Comity-Marking`` on the download, the calendar's name in iCalendar)."""
+    return bound_marking(engagement.label for engagement in engagements)[0]
+
+
+def _ics_class(label: ConfidentialityLabel) -> str:
+    """RFC 5545 ``CLASS``: PUBLIC for a PUBLIC record, CONFIDENTIAL for any marked one, so that a
+    calendar client that shares calendars withholds it."""
+    return "PUBLIC" if label.policy.name == PUBLIC_POLICY else "CONFIDENTIAL"
+
+
 def to_ics(engagements: Iterable[Engagement]) -> bytes:
-    """An iCalendar feed; each event carries the record's label in its description."""
+    """An iCalendar feed marked with its bound: the calendar's name and ``X-COMITY-MARKING`` carry
+    it; each event carries its record's marking in ``X-COMITY-MARKING``, its ``CLASS`` and, for
+    clients that show neither, the start of its description."""
     from icalendar import Calendar, Event
 
+    items = list(engagements)
+    marking = export_marking(items)
     calendar = Calendar()
     calendar.add("prodid", "-//comity//engagements//EN")
     calendar.add("version", "2.0")
-    for engagement in engagements:
+    calendar.add("x-wr-calname", f"comity engagements ({marking})")
+    calendar.add("x-comity-marking", marking)
+    for engagement in items:
         if engagement.start_date is None:
             continue
         event = Event()
@@ -114,6 +135,8 @@ def to_ics(engagements: Iterable[Engagement]) -> bytes:
         )
         event.add("location", engagement.location)
         event.add("description", f"[{engagement.label.marking}] {engagement.source}")
+        event.add("class", _ics_class(engagement.label))
+        event.add("x-comity-marking", engagement.label.marking)
         calendar.add_component(event)
     return calendar.to_ical()
 

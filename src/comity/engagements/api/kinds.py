@@ -212,9 +212,10 @@ class KindViewSet(viewsets.ModelViewSet):
         fmt = request.query_params.get("export_format", "csv")
         if fmt not in exporting.FORMATS:
             raise ValidationError({"export_format": f"use one of {', '.join(exporting.FORMATS)}"})
-        rows = self.filter_queryset(self.get_queryset()).order_by("start_date", "key")
+        rows = list(self.filter_queryset(self.get_queryset()).order_by("start_date", "key"))
         response = HttpResponse(exporting.export(rows, fmt, self.kind), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{self.prefix}.{fmt}"'
+        response["X-Comity-Marking"] = exporting.export_marking(rows)
         return response
 
 
