@@ -35,6 +35,7 @@ SUITES = [
     ("authorization", "revocation", ["core/tests/test_revocation.py"]),
     ("authorization", "least upper bound", ["core/tests/test_label_lub_property.py"]),
     ("authorization", "relation leaks", ["engagements/tests/test_relation_leaks.py"]),
+    ("authorization", "no write-down in exports", ["engagements/tests/test_export_marking.py"]),
     ("bad input", "API fuzzing", ["core/tests/test_api_fuzz.py"]),
     (
         "bad input",
