@@ -21,7 +21,8 @@ from comity.core.permissions import default_owner, writable_owners
 from comity.engagements.choices import EngagementKind, ParticipantRole
 from comity.engagements.kinds import KIND_MODELS, kind_fields
 from comity.engagements.models import Engagement, Exercise, Objective
-from comity.registry.models import Organisation, State
+from comity.engagements.selectors import lead_columns
+from comity.registry.models import State
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -231,16 +232,10 @@ class EngagementForm(RefusedFormRollsBack, forms.Form):
 
     def clean_lead(self) -> dict[str, Any]:
         """The lead as the two columns it fills: an organisation or a state (or neither)."""
-        code = self.cleaned_data["lead"].strip().upper()
-        if not code:
-            return {"lead_state": None, "lead_organisation": None}
-        organisation = Organisation.objects.filter(code=code).first()
-        if organisation is not None:
-            return {"lead_state": None, "lead_organisation": organisation}
-        state = State.objects.filter(iso3=code).first()
-        if state is None:
-            raise forms.ValidationError(f"{code!r} is neither an organisation code nor a state's ISO3 code.")
-        return {"lead_state": state, "lead_organisation": None}
+        try:
+            return lead_columns(self.cleaned_data["lead"])
+        except LookupError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def clean_participants(self) -> list[Participant]:
         return parse_participants(self.cleaned_data["participants"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, Prefetch, Q, QuerySet
 
@@ -19,6 +19,7 @@ from comity.engagements.models import (
     PartnerProgramme,
     ProgrammeActivity,
 )
+from comity.registry.models import Organisation, State
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -219,3 +220,18 @@ def attache_network(user: User | AnonymousUser, on: date) -> list[dict[str, obje
         }
         for post in posts
     ]
+
+
+def lead_columns(code: str) -> dict[str, Any]:
+    """The lead of a record as the two columns it fills, from an organisation code (``NATO``) or a
+    state's ISO3 code; both empty for no lead. ``LookupError`` names a code that is neither."""
+    code = code.strip().upper()
+    if not code:
+        return {"lead_state": None, "lead_organisation": None}
+    organisation = Organisation.objects.filter(code=code).first()
+    if organisation is not None:
+        return {"lead_state": None, "lead_organisation": organisation}
+    state = State.objects.filter(iso3=code).first()
+    if state is None:
+        raise LookupError(f"{code!r} is neither an organisation code nor a state's ISO3 code.")
+    return {"lead_state": state, "lead_organisation": None}

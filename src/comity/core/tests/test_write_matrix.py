@@ -39,7 +39,7 @@ from comity.engagements.models import (
     ProgrammeActivity,
 )
 from comity.engagements.tests.factories import make_menu_item, make_programme
-from comity.engagements.tests.helpers import EXAMPLES, create
+from comity.engagements.tests.helpers import EXAMPLES, PAGE_KINDS, create
 from comity.planning.tests.instances import baltic, exercises
 from comity.registry.models import CountryNote, State
 from comity.registry.services import country_note_create
@@ -192,17 +192,6 @@ def _kind_scenarios(prefix: str) -> list[Scenario]:
         Scenario(f"{prefix}-patch", f"{base}(?P<key>[^/.]+)/$", "PATCH", patch, frozenset(NLD_EDITORS)),
         Scenario(f"{prefix}-approve", f"{base}(?P<key>[^/.]+)/transition/$", "POST", approve, frozenset({"approver"})),
     ]
-
-
-#: The API prefix of each kind -> its code in the page URLs (``engagements:record-create``).
-PAGE_KINDS = {
-    "exercises": "exercise",
-    "agreements": "agreement",
-    "training": "training",
-    "meetings": "meeting",
-    "attaches": "attache",
-    "measures": "cbm",
-}
 
 
 def _page_form(prefix: str, **extra: Any) -> dict[str, Any]:

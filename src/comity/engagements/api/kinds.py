@@ -32,7 +32,7 @@ from comity.engagements.filtersets import EngagementFilter
 from comity.engagements.kinds import KIND_MODELS, kind_fields
 from comity.engagements.lifecycle import TransitionError
 from comity.engagements.models import Engagement, Exercise, Objective
-from comity.registry.models import Organisation, State
+from comity.registry.models import State
 
 #: URL prefix -> kind code, for the kinds beyond exercises (the permission matrix runs these).
 KIND_ROUTES = {
@@ -114,16 +114,10 @@ def kind_serializer(model: type[Engagement]) -> type[KindSerializerBase]:
 
 
 def _lead(code: str) -> dict[str, Any]:
-    code = code.strip().upper()
-    if not code:
-        return {"lead_state": None, "lead_organisation": None}
-    organisation = Organisation.objects.filter(code=code).first()
-    if organisation is not None:
-        return {"lead_state": None, "lead_organisation": organisation}
-    state = State.objects.filter(iso3=code).first()
-    if state is None:
-        raise ValidationError({"lead": f"{code!r} is neither an organisation nor a state"})
-    return {"lead_state": state, "lead_organisation": None}
+    try:
+        return selectors.lead_columns(code)
+    except LookupError as exc:
+        raise ValidationError({"lead": str(exc)}) from exc
 
 
 def _participants(data: dict[str, Any]) -> list[tuple[State, str, int | None]] | None:

@@ -37,6 +37,15 @@ KIND_EXAMPLES = {
     },
     "measures": {"measure": "observation", "due_date": "2031-03-01"},
 }
+#: The API prefix of each kind -> its code in the page URLs (``engagements:record-create``).
+PAGE_KINDS = {
+    "exercises": "exercise",
+    "agreements": "agreement",
+    "training": "training",
+    "meetings": "meeting",
+    "attaches": "attache",
+    "measures": "cbm",
+}
 #: The same for every kind the API writes.
 EXAMPLES = {**KIND_EXAMPLES, "exercises": {"series": "Test series", "domain": "land", "battle_tanks": 40}}
 

@@ -13,19 +13,10 @@ from django.urls import reverse
 from comity.core.models import AuditEntry, ConfidentialityLabel
 from comity.core.testing.factories import make_user
 from comity.engagements.models import Engagement, Exercise
-from comity.engagements.tests.helpers import EXAMPLES, create, logged_in
+from comity.engagements.tests.helpers import EXAMPLES, PAGE_KINDS, create, logged_in
 from comity.registry.models import CountryNote
 
 pytestmark = pytest.mark.django_db
-
-PAGE_KINDS = {
-    "exercises": "exercise",
-    "agreements": "agreement",
-    "training": "training",
-    "meetings": "meeting",
-    "attaches": "attache",
-    "measures": "cbm",
-}
 
 
 def form_data(prefix: str = "exercises", **extra: Any) -> dict[str, Any]:
