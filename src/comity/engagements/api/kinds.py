@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from comity.core.api.history import HistoryMixin
 from comity.core.api.relations import VisibleSlugRelatedField
 from comity.core.api.serializers import LabelField
 from comity.engagements import exporting, selectors, services
@@ -127,7 +128,7 @@ def _participants(data: dict[str, Any]) -> list[tuple[State, str, int | None]] |
     return [(p["state"], p["role"], p.get("personnel")) for p in data.pop("participants_in")]
 
 
-class KindViewSet(viewsets.ModelViewSet):
+class KindViewSet(HistoryMixin, viewsets.ModelViewSet):
     """List, read, record and change engagements of one kind; move them along the lifecycle and
     export them. No PUT (PATCH changes what it is sent) and no DELETE (cancel instead)."""
 

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.core.api.history import HistoryMixin
 from comity.core.api.params import checked_query, on_date
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.engagements import prime, selectors
@@ -46,7 +47,7 @@ class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class EngagementViewSet(viewsets.ReadOnlyModelViewSet):
+class EngagementViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Every kind of engagement in one list: what the calendar and timeline read."""
 
     serializer_class = EngagementSerializer
@@ -100,7 +101,7 @@ class PartnerProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class ProgrammeActivityViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgrammeActivityViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Partnership activities and their PRIME steps (``POST .../{key}/{step}/``)."""
 
     serializer_class = ProgrammeActivitySerializer

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.core.api.history import HistoryMixin
 from comity.core.api.params import on_date
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.registry import selectors, services
@@ -110,7 +111,7 @@ def _as_bad_request() -> Iterator[None]:
         raise ValidationError(exc.message_dict) from exc
 
 
-class CountryNoteViewSet(viewsets.ModelViewSet):
+class CountryNoteViewSet(HistoryMixin, viewsets.ModelViewSet):
     """Labelled country notes: lists, details and writes all see only what the caller may see."""
 
     serializer_class = CountryNoteSerializer
