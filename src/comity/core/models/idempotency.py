@@ -29,6 +29,9 @@ class IdempotencyKey(models.Model):
     body = models.BinaryField(help_text="The first response's body, replayed byte for byte.")
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    #: Not change-logged; were it ever, its entries describe an account's requests (administrators only).
+    audit_admin_only = True
+
     class Meta:
         db_table = "core_idempotencykey"
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotencykey_user_key")]
