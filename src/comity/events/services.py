@@ -104,7 +104,7 @@ def ingest_file(
             )
         with store.locked(root):
             accepted, duplicates = store.commit(root, staged)
-    rejects_file = _write_rejects(root, path, rejects) if rejects else None
+            rejects_file = _write_rejects(root, path, rejects) if rejects else None
     return IngestReport(read, accepted, len(rejects), duplicates, rejects_file)
 
 
@@ -119,13 +119,19 @@ def _stage(parse: Callable[[Any], Chunk], block: Any, target: Path, label_id: in
 
 
 def _write_rejects(root: Path, source: Path, rejects: list[tuple[int, str]]) -> Path:
-    """Write the quarantine CSV (file, line, reason), one row per dropped record."""
+    """Write the quarantine CSV (file, line, reason), one row per dropped record.
+
+    Written under a hidden temporary name and renamed when complete, so a killed ingest leaves no
+    half a file (``store.sweep`` removes the temporary one).
+    """
     folder = root / "rejects"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{stamp}-{source.name}.csv"
-    with target.open("w", encoding="utf-8", newline="") as handle:
+    partial = folder / f".{target.name}.tmp"
+    with partial.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(REJECT_COLUMNS)
         writer.writerows((str(source), line, reason) for line, reason in sorted(rejects))
+    os.replace(partial, target)
     return target

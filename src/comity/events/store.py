@@ -5,10 +5,20 @@ Layout under the store root (``DATA_DIR/events`` by default)::
     store/year=YYYY/month=M/part-<uuid>.parquet   events, hive-partitioned by the event date
     rejects/<UTC timestamp>-<file name>.csv       one quarantine file per ingest with rejects
     .staging-<uuid>/                              an ingest in progress (removed at the end)
+    .commit-<uuid>/                               a decided commit whose files are being moved
     .lock                                         held while an ingest commits
 
 An ingest writes everything under its staging folder and only moves finished Parquet files into
 ``store/``; a file that fails to read leaves ``store/`` exactly as it was.
+
+Crash safety (an ingest killed at any moment, even with SIGKILL): every file in ``store/`` got there
+by a rename of a finished file, so the store is always readable. The commit point is one rename
+of the finished output folder to ``.commit-<uuid>``; the next commit (under the lock) first moves
+what such a folder still holds into the store (roll forward), so a decided commit is never lost
+nor applied twice, and removes the staging folders of killed ingests (an ingest holds a lock on
+its own folder while it lives). A re-run of the killed ingest then adds exactly the events still
+missing: events are identified by (origin_format, event_id), and one already stored is never
+written again.
 """
 
 from __future__ import annotations
@@ -47,14 +57,54 @@ def has_events(root: Path) -> bool:
 
 @contextmanager
 def staging(root: Path) -> Iterator[Path]:
-    """A private folder next to the store (same file system, so moves are renames)."""
+    """A private folder next to the store (same file system, so moves are renames).
+
+    The folder is prepared under another name and renamed once its owner lock is held, so that
+    ``sweep`` never mistakes a folder being set up for one left by a killed ingest.
+    """
     root.mkdir(parents=True, exist_ok=True)
-    folder = root / f".staging-{uuid.uuid4().hex}"
-    folder.mkdir()
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    name = uuid.uuid4().hex
+    new = root / f".new-{name}"
+    new.mkdir()
+    with (new / ".owner").open("w") as owner:
+        fcntl.flock(owner, fcntl.LOCK_EX)  # released by the kernel when this process dies
+        folder = new.rename(root / f".staging-{name}")
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep(root: Path) -> None:
+    """Remove what killed ingests left: staging folders nobody holds, half-written rejects files."""
+    for folder in [*root.glob(".staging-*"), *root.glob(".new-*")]:
+        try:
+            handle = (folder / ".owner").open("a")
+        except FileNotFoundError:  # killed between mkdir and the lock (only a .new- folder)
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a live ingest's
+            shutil.rmtree(folder, ignore_errors=True)
+    for partial in (root / "rejects").glob(".*.tmp"):
+        partial.unlink(missing_ok=True)
+
+
+def recover(root: Path) -> None:
+    """Finish every decided commit a killed ingest left half-moved (call under ``locked``)."""
+    for decided in sorted(root.glob(".commit-*")):
+        _move_into_store(root, decided)
+
+
+def _move_into_store(root: Path, folder: Path) -> None:
+    for file in folder.glob("year=*/month=*/*.parquet"):
+        target = store_dir(root) / file.parent.parent.name / file.parent.name
+        target.mkdir(parents=True, exist_ok=True)
+        os.replace(file, target / file.name)
+    shutil.rmtree(folder)
 
 
 @contextmanager
@@ -74,7 +124,10 @@ def commit(root: Path, staged: Path) -> tuple[int, int]:
 
     Duplicates are judged on (origin_format, event_id): within the file the first line wins,
     and an event already in the store is never written again, so re-ingesting changes nothing.
+    Call under ``locked``: what killed ingests left is finished or removed first.
     """
+    recover(root)
+    sweep(root)
     if not any(staged.glob("chunk-*.parquet")):
         return 0, 0
     out = staged / "out"
@@ -101,10 +154,10 @@ def commit(root: Path, staged: Path) -> tuple[int, int]:
         ).fetchone()[0]  # type: ignore[index]
     finally:
         con.close()
-    for file in out.glob("year=*/month=*/*.parquet") if accepted else ():
-        target = store_dir(root) / file.parent.parent.name / file.parent.name
-        target.mkdir(parents=True, exist_ok=True)
-        os.replace(file, target / file.name)
+    if accepted:
+        decided = root / f".commit-{staged.name.removeprefix('.staging-')}"
+        out.rename(decided)  # the commit point: from here on the events go in, now or at the next commit
+        _move_into_store(root, decided)
     return accepted, total - accepted
 
 

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "comity.core.middleware.LoginRequiredMiddleware",
+    # Idempotency-Key on API writes: around the view's transaction, so the key commits with the write.
+    "comity.core.idempotency.IdempotencyMiddleware",
     "comity.core.middleware.LabelBannerMiddleware",
     # Axes goes last so that it sees the outcome of authentication (its documented order).
     "axes.middleware.AxesMiddleware",
@@ -203,6 +205,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "/" + STATIC_URL + "vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/" + STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "comity.core.api.schema.add_idempotency_key",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EngagementKindEnum": "comity.engagements.choices.EngagementKind",
         "OrganisationKindEnum": "comity.registry.choices.OrganisationKind",
@@ -219,6 +225,9 @@ COMITY_GROUP_MEMBERS = "comity.registry.selectors.group_members"
 # `comity serve`: 0 runs Django's development server (the embedded desk, `make demo`); production
 # sets a gunicorn worker pool (see serve.py).
 COMITY_SERVE_WORKERS = 0
+
+# How long an Idempotency-Key's stored response is replayed (core/idempotency.py).
+COMITY_IDEMPOTENCY_KEY_HOURS = env_int("COMITY_IDEMPOTENCY_KEY_HOURS", 24)
 
 # Four-eyes approval: nobody approves a record they proposed or last changed (on by default).
 COMITY_FOUR_EYES = env_bool("COMITY_FOUR_EYES", default=True)

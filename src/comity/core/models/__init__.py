@@ -1,7 +1,8 @@
-"""Core models: security policies and labels, users and clearances, the change log."""
+"""Core models: security policies and labels, users and clearances, the change log, idempotency keys."""
 
 from comity.core.models.audit import AuditEntry
 from comity.core.models.base import LabelledModel, LabelledQuerySet
+from comity.core.models.idempotency import IdempotencyKey
 from comity.core.models.labels import (
     CategoryTag,
     Classification,
@@ -20,6 +21,7 @@ __all__ = [
     "Classification",
     "Clearance",
     "ConfidentialityLabel",
+    "IdempotencyKey",
     "LabelCategory",
     "LabelCategoryValue",
     "LabelledModel",
