@@ -233,5 +233,5 @@ def lead_columns(code: str) -> dict[str, Any]:
         return {"lead_state": None, "lead_organisation": organisation}
     state = State.objects.filter(iso3=code).first()
     if state is None:
-        raise LookupError(f"{code!r} is neither an organisation code nor a state's ISO3 code.")
+        raise LookupError(f"{code!r} is neither an organisation nor a state (an organisation code or ISO3 code).")
     return {"lead_state": state, "lead_organisation": None}

@@ -93,7 +93,7 @@ def test_errors_stand_beside_their_fields_and_keep_what_was_typed(editor: Client
         "line 2: 'XXX' is not a state in the registry (use its ISO3 code)",
         "line 3: 'captain' is not a role; roles are lead, host, participant, observer",
     ]
-    assert "neither an organisation code" in errors["lead"][0]
+    assert "neither an organisation nor a state" in errors["lead"][0]
     assert 'value="Typed title kept"' in page and "XXX:lead" in page
     assert re.search(r'id="field-end_date">.*?ends \(2031-01-01\)', page, re.S)
     # Once the fields are right, the service says the key is taken, beside the key.
