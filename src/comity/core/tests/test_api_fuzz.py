@@ -10,11 +10,14 @@ a failure prints the request that reproduces it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -60,7 +63,25 @@ schema = _served_schema()
 
 
 @pytest.fixture
-def auth(settings: Any) -> dict[str, str]:
+def keep_the_test_connection() -> Iterator[None]:
+    """The test's database connection must outlive each request, as under Django's test client.
+
+    Schemathesis calls the WSGI handler directly, which fires ``request_finished``; Django then
+    closes a connection it finds outside autocommit (the test's transaction), and the next
+    request meets "the connection is closed" on PostgreSQL. The test client disconnects the same
+    receiver for the same reason.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def auth(settings: Any, keep_the_test_connection: None) -> dict[str, str]:
     settings.ALLOWED_HOSTS = ["localhost"]  # schemathesis's WSGI client calls the app as localhost
     editor = make_user("NLD", "SECRET", username="fuzz-editor", roles=("editor",))
     return {"Authorization": f"Token {Token.objects.get_or_create(user=editor)[0].key}"}
