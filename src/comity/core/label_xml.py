@@ -69,6 +69,16 @@ def validate(element: etree._Element) -> None:
         raise LabelXMLError(f"label XML is not valid STANAG 4774: line {error.line}: {error.message}")
 
 
+def _category_type(raw: str) -> CategoryType:
+    """The category's type as the schema reads it: a token, so surrounding and repeated white
+    space (a carriage return included) collapses before the enumeration is matched."""
+    collapsed = " ".join(raw.split())
+    try:
+        return CategoryType(collapsed)
+    except ValueError as exc:  # pragma: no cover - the schema's enumeration refuses it first
+        raise LabelXMLError(f"unknown category type {collapsed[:40]!r}") from exc
+
+
 def from_xml(text: str | bytes, *, rank_of: dict[tuple[str, str], int]) -> LabelSpec:
     """Parse and validate label XML; ``rank_of`` maps (policy, classification) to its rank."""
     try:
@@ -89,7 +99,7 @@ def from_xml(text: str | bytes, *, rank_of: dict[tuple[str, str], int]) -> Label
     categories = tuple(
         CategorySpec(
             tag_name=c.get("TagName", ""),
-            type=CategoryType(c.get("Type", "")),
+            type=_category_type(c.get("Type", "")),
             values=frozenset((v.text or "").strip() for v in c),
         )
         for c in info.findall(f"{_Q}Category")

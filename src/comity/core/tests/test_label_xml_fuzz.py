@@ -62,3 +62,10 @@ def test_schema_valid_times_python_cannot_read_are_a_label_error(stamp: str) -> 
 def test_a_lone_surrogate_is_a_label_error() -> None:
     with pytest.raises(LabelXMLError):
         from_xml(SAMPLE.replace("FIN", "\ud800"), rank_of=RANKS)
+
+
+def test_a_category_type_is_read_as_the_schemas_token() -> None:
+    """Found by ``make verify``: the schema collapses white space in the type; so does the reader."""
+    assert 'Type="PERMISSIVE"' in SAMPLE
+    spec = from_xml(SAMPLE.replace('Type="PERMISSIVE"', 'Type="&#13; PERMISSIVE "'), rank_of=RANKS)
+    assert spec.categories[0].type is CategoryType.PERMISSIVE
