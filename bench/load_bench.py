@@ -119,7 +119,7 @@ def serving(env: dict[str, str], workers: int, wsgi: str | None = None) -> Itera
         command = [sys.executable, "-m", "comity.cli", "serve", "--workers", str(workers), "--port", str(port)]
     else:
         command = [sys.executable, "-m", "gunicorn", wsgi, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
-        command += ["--control-socket-disable"] if _gunicorn_has_control_socket() else []
+        command += ["--no-control-socket"] if _gunicorn_has_control_socket() else []
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = Server(port, process)
     try:
