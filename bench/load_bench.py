@@ -27,11 +27,10 @@ import argparse
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,7 +42,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _serving import (  # the bench folder is not a package
+    Server,
+    drop_database,
+    free_port,
+    new_database,
+    prepare,
+    production_env,
+)
+
 PASSWORD = "comity-demo-2026"  # noqa: S105 - the documented demo password
 #: The mix: (weight, path). Pages and API calls an analyst's day is made of.
 MIX = [
@@ -61,92 +70,24 @@ MIX = [
 ]
 
 
-def _comity(args: list[str], env: dict[str, str], timeout: float = 600) -> None:
-    command = [sys.executable, "-m", "comity.cli", *args]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
-    if done.returncode:
-        raise SystemExit(f"comity {' '.join(args)} failed:\n{done.stderr[-2000:]}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _database(work: Path) -> tuple[str, str]:
-    """A fresh database URL and what it is, PostgreSQL where the benchmark may create one."""
+def _database(work: Path) -> tuple[str, str, str | None]:
+    """A fresh database URL, what it is, and the PostgreSQL name to drop afterwards (if any)."""
     base = os.environ.get("COMITY_BENCH_DATABASE_URL", "")
     if base.startswith("postgres"):
-        import psycopg
-
         name = f"comity_load_{os.getpid()}"
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
-        return base.rsplit("/", 1)[0] + f"/{name}", "PostgreSQL"
-    return f"sqlite:///{work / 'load.sqlite3'}", "SQLite (set COMITY_BENCH_DATABASE_URL for PostgreSQL)"
-
-
-def _drop(url: str) -> None:
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = url.rsplit("/", 1)[1]
-        with psycopg.connect(os.environ["COMITY_BENCH_DATABASE_URL"], autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-@dataclass
-class Server:
-    port: int
-    process: subprocess.Popen[bytes]
-
-    def workers(self) -> list[int]:
-        """The pids of the gunicorn workers: the children of the arbiter."""
-        children: list[int] = []
-        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            text = (task / "children").read_text().split()
-            children += [int(pid) for pid in text]
-        return children
+        return new_database(base, name), "PostgreSQL", name
+    return f"sqlite:///{work / 'load.sqlite3'}", "SQLite (set COMITY_BENCH_DATABASE_URL for PostgreSQL)", None
 
 
 @contextmanager
 def serving(env: dict[str, str], workers: int, wsgi: str | None = None) -> Iterator[Server]:
     """``comity serve --workers N`` (or gunicorn on another WSGI module), stopped at the end."""
-    port = _free_port()
-    if wsgi is None:
-        command = [sys.executable, "-m", "comity.cli", "serve", "--workers", str(workers), "--port", str(port)]
-    else:
-        command = [sys.executable, "-m", "gunicorn", wsgi, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
-        command += ["--no-control-socket"] if _gunicorn_has_control_socket() else []
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = Server(port, process)
+    server = Server(env=env, workers=workers, port=free_port(), wsgi=wsgi)
+    server.start()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("the server did not start")
-        while len(server.workers()) < workers and time.monotonic() < deadline:
-            time.sleep(0.2)
         yield server
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _gunicorn_has_control_socket() -> bool:
-    import gunicorn
-
-    return tuple(int(p) for p in gunicorn.__version__.split(".")[:2]) >= (25, 1)
+        server.stop()
 
 
 def sign_in(port: int, username: str) -> str:
@@ -203,9 +144,10 @@ class Result:
         )
 
 
-def open_loop(port: int, cookie: str, rate: float, seconds: float, on_tick: object = None) -> Result:
+def open_loop(port: int, cookie: str, rate: float, seconds: float) -> Result:
     """Send ``rate`` requests a second for ``seconds``, each at its scheduled moment."""
     paths = [path for weight, path in MIX for _ in range(weight)]
+    random.Random(0).shuffle(paths)  # interleaved, so a short phase is the mix too, not its first path
     result = Result(rate)
     lock, local = threading.Lock(), threading.local()
     headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1", "Cookie": cookie}
@@ -246,12 +188,14 @@ def kill_workers(server: Server, every: float, seconds: float, workers: int) -> 
     end = time.monotonic() + seconds
     while time.monotonic() + every <= end:
         time.sleep(every)
-        victims = server.workers()
+        victims = server.worker_pids()
         if not victims:
             continue
         os.kill(victims[0], signal.SIGKILL)
         killed = time.monotonic()
-        while (len(server.workers()) < workers or victims[0] in server.workers()) and time.monotonic() - killed < 30:
+        while (
+            len(server.worker_pids()) < workers or victims[0] in server.worker_pids()
+        ) and time.monotonic() - killed < 30:
             time.sleep(0.05)
         recoveries.append(time.monotonic() - killed)
     return recoveries
@@ -271,20 +215,10 @@ def main() -> None:
     kill_seconds = kill_every * (2 if args.quick else 3) + 1
 
     work = Path(tempfile.mkdtemp(prefix="comity-load-"))
-    url, database = _database(work)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "comity.settings.production",
-        "COMITY_SECRET_KEY": "load-bench-" + "x" * 50,
-        "COMITY_ALLOWED_HOSTS": "127.0.0.1",
-        "COMITY_DATA_DIR": str(work),
-        "COMITY_DATABASE_URL": url,
-        "COMITY_LOG_LEVEL": "ERROR",
-        "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
-    }
+    url, database, pg_name = _database(work)
+    env = production_env(work, url)
     try:
-        for step in (["migrate", "--noinput"], ["setup"], ["demo"], ["collectstatic", "--noinput"]):
-            _comity(step, env)
+        prepare(env, demo=True)
         print(f"load on loopback: {args.workers} gunicorn workers, {database}, {seconds:.0f} s per rate")
         results = []
         with serving(env, args.workers) as server:
@@ -314,7 +248,9 @@ def main() -> None:
             print(f"workers killed: {len(recoveries)}; pool whole again after {times} s")
             labelled = open_loop(server.port, cookie, steady, seconds)
         with serving(env, args.workers, wsgi="bench.nolabel_wsgi:application") as bare:
-            unlabelled = open_loop(bare.port, sign_in(bare.port, "analyst.nld"), steady, seconds)
+            bare_cookie = sign_in(bare.port, "analyst.nld")
+            open_loop(bare.port, bare_cookie, rates[0], 2)  # warm its workers as the first server's were
+            unlabelled = open_loop(bare.port, bare_cookie, steady, seconds)
         print(labelled.line(f"{steady:>6.0f} req/s with label filtering   "))
         print(unlabelled.line(f"{steady:>6.0f} req/s without label filtering"))
         ratio = labelled.percentile(0.99) / max(unlabelled.percentile(0.99), 1e-9)
@@ -334,7 +270,8 @@ def main() -> None:
             )
         )
     finally:
-        _drop(url)
+        if pg_name is not None:
+            drop_database(os.environ["COMITY_BENCH_DATABASE_URL"], pg_name)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -166,16 +166,11 @@ def audit_entry(
 
 
 def _bound(labels: Iterable[ConfidentialityLabel]) -> ConfidentialityLabel:
-    """The least upper bound of ``labels`` as a stored label (groups expanded as of today)."""
-    from django.conf import settings
-    from django.utils import timezone
-    from django.utils.module_loading import import_string
+    """The least upper bound of ``labels`` as a stored label (``core.derivation``'s bound)."""
+    from comity.core.derivation import least_upper_bound
+    from comity.core.labels import label_get_or_create
 
-    from comity.core.labels import high_water_mark, label_get_or_create
-
-    expand, today = import_string(settings.COMITY_GROUP_MEMBERS), timezone.localdate()
-    spec = high_water_mark((label.to_spec() for label in labels), expand=lambda group: expand(group, today))
-    return label_get_or_create(spec)  # type: ignore[arg-type]
+    return label_get_or_create(least_upper_bound(label.to_spec() for label in labels))  # type: ignore[arg-type]
 
 
 def _history_follows(instance: models.Model) -> None:

@@ -503,8 +503,8 @@ def _update(
         current_objectives = list(record.objectives.all())
         if acting_user is not None:
             # The caller names only objectives they can see; links to the others stay as they are.
-            visible = set(Objective.objects.visible_to(acting_user).values_list("pk", flat=True))
-            objectives = [*objectives, *(o for o in current_objectives if o.pk not in visible)]
+            hidden = record.objectives.exclude(pk__in=Objective.objects.visible_to(acting_user).values("pk"))
+            objectives = [*objectives, *hidden]
         links_before["objectives"] = sorted(o.code for o in current_objectives)
         links_after["objectives"] = sorted({o.code for o in objectives})
         linked = [*current_objectives, *objectives]
