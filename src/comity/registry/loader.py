@@ -96,9 +96,22 @@ class ParticipationRecord:
     source: str
 
 
+@dataclass(frozen=True)
+class StateNameRecord:
+    iso3: str
+    name: str
+    cow_code: int | None
+    cow_alpha: str
+    start: date | None
+    end: date | None
+    usage: str
+    source: str
+
+
 @dataclass
 class RegistryData:
     states: list[StateRecord] = field(default_factory=list)
+    state_names: list[StateNameRecord] = field(default_factory=list)
     organisations: list[OrganisationRecord] = field(default_factory=list)
     frameworks: list[FrameworkRecord] = field(default_factory=list)
     memberships: list[MembershipRecord] = field(default_factory=list)
@@ -280,6 +293,91 @@ def read_states(directory: Path) -> list[StateRecord]:
     return states
 
 
+def read_historical_states(directory: Path) -> list[StateRecord]:
+    """States of the past with no current ISO code (the German Democratic Republic): ISO 3166-3."""
+    name = "historical_states.csv"
+    capitals = _cow_capitals(directory)
+    cow_alpha = _cow_states(directory)
+    result = []
+    for line, row in rows(directory / name, ("iso3", "iso2", "iso_numeric", "name", "cow_code", "capital", "source")):
+        cow = _cow_code(row["cow_code"], file=name, line=line)
+        if cow is not None and cow not in cow_alpha:
+            raise DataFileError(name, line, "cow_code", f"{cow} is not in the COW state system file")
+        _, lat, lng = capitals.get(cow, ("", None, None)) if cow is not None else ("", None, None)
+        result.append(
+            StateRecord(
+                iso3=require(row["iso3"], "[A-Z]{3}", file=name, line=line, field="iso3", what="an alpha-3 code"),
+                iso2=require(row["iso2"], "[A-Z]{2}", file=name, line=line, field="iso2", what="an alpha-2 code"),
+                iso_numeric=require(
+                    row["iso_numeric"], "[0-9]{3}", file=name, line=line, field="iso_numeric", what="a numeric code"
+                ),
+                name=row["name"],
+                cow_code=cow,
+                cow_alpha=cow_alpha.get(cow, "") if cow is not None else "",
+                cameo_code="",
+                stanag_code="",
+                capital=row["capital"],
+                capital_lat=lat,
+                capital_lng=lng,
+                source=row["source"],
+            )
+        )
+    return result
+
+
+def _cow_code(text: str, *, file: str, line: int) -> int | None:
+    if text == "":
+        return None
+    if not re.fullmatch(r"[0-9]{1,4}", text):
+        raise DataFileError(file, line, "cow_code", f"{text!r} is not a COW code")
+    return int(text)
+
+
+def read_state_names(directory: Path, known: set[str]) -> list[StateNameRecord]:
+    """The names (and COW identities) each state bore over time; spells of a state may not overlap."""
+    name = "state_names.csv"
+    result: list[StateNameRecord] = []
+    for line, row in rows(
+        directory / name, ("iso3", "name", "cow_code", "cow_alpha", "start", "end", "usage", "source")
+    ):
+        if row["iso3"] not in known:
+            raise DataFileError(name, line, "iso3", f"{row['iso3']!r} is not a known state code")
+        start, _ = parse_date(row["start"], file=name, line=line, field="start")
+        end, _ = parse_date(row["end"], file=name, line=line, field="end")
+        if start is not None and end is not None and end <= start:
+            raise DataFileError(name, line, "end", "must come after start")
+        if not row["name"] or not row["source"]:
+            raise DataFileError(name, line, "name" if not row["name"] else "source", "may not be empty")
+        record = StateNameRecord(
+            row["iso3"],
+            row["name"],
+            _cow_code(row["cow_code"], file=name, line=line),
+            row["cow_alpha"],
+            start,
+            end,
+            row["usage"],
+            row["source"],
+        )
+        for other in result:
+            if other.iso3 == record.iso3 and _overlap(other, record):
+                raise DataFileError(name, line, "start", f"overlaps the {other.name!r} spell of {record.iso3}")
+        result.append(record)
+    return result
+
+
+def _overlap(a: StateNameRecord, b: StateNameRecord) -> bool:
+    lo = max(a.start or date.min, b.start or date.min)
+    hi = min(a.end or date.max, b.end or date.max)
+    return lo < hi
+
+
+def with_current_names(states: list[StateRecord], names: list[StateNameRecord]) -> list[StateRecord]:
+    """A state's own name is the one in force today: the open-ended spell of ``state_names.csv``
+    (the ISO table still says Swaziland and Turkey)."""
+    current = {n.iso3: n for n in names if n.end is None}
+    return [replace(s, name=current[s.iso3].name) if s.iso3 in current else s for s in states]
+
+
 # --- organisations, frameworks, memberships ------------------------------------------------
 
 
@@ -389,6 +487,35 @@ def apply_changes(directory: Path, participations: list[ParticipationRecord]) ->
     return result
 
 
+def apply_start_dates(
+    directory: Path, known: set[str], participations: list[ParticipationRecord]
+) -> list[ParticipationRecord]:
+    """Give each spell the start date a source gives, where the NATO table has none.
+
+    The table lists the Istanbul Cooperation Initiative and the partners across the globe without
+    dates; ``partnership_dates.csv`` gives each its own, with its precision and source.
+    """
+    name = "partnership_dates.csv"
+    result = list(participations)
+    for line, row in rows(directory / name, ("iso3", "framework", "start", "note", "source")):
+        code = FRAMEWORK_CODES.get(row["framework"])
+        if code is None:
+            raise DataFileError(name, line, "framework", f"unknown framework {row['framework']!r}")
+        if row["iso3"] not in known:
+            raise DataFileError(name, line, "iso3", f"{row['iso3']!r} is not a known state code")
+        start, precision = parse_date(row["start"], file=name, line=line, field="start", allow_month=True)
+        if start is None:
+            raise DataFileError(name, line, "start", "a start date is what this file gives")
+        undated = [i for i, p in enumerate(result) if p.framework == code and p.iso3 == row["iso3"] and p.start is None]
+        if not undated:
+            raise DataFileError(name, line, "iso3", f"{row['iso3']} has no undated {code} participation to date")
+        spell = result[undated[0]]
+        result[undated[0]] = replace(
+            spell, start=start, start_precision=precision, note=row["note"], source=f"{spell.source}; {row['source']}"
+        )
+    return result
+
+
 def end_on_accession(
     participations: list[ParticipationRecord], memberships: list[MembershipRecord]
 ) -> list[ParticipationRecord]:
@@ -409,14 +536,17 @@ def end_on_accession(
 
 def read_registry(directory: Path = REGISTRY_DIR) -> RegistryData:
     """Read and check every registry file; raise ``DataFileError`` at the first problem."""
-    states = read_states(directory)
+    states = read_states(directory) + read_historical_states(directory)
     known = {s.iso3 for s in states}
+    names = read_state_names(directory, known)
     memberships, raw_participations = read_nato_table(directory, known)
     memberships += read_eu(directory, known)
-    # Changes first (Malta's return opens a new spell), then accession ends whatever is open.
-    participations = end_on_accession(apply_changes(directory, raw_participations), memberships)
+    dated = apply_start_dates(directory, known, raw_participations)
+    # Changes next (Malta's return opens a new spell), then accession ends whatever is open.
+    participations = end_on_accession(apply_changes(directory, dated), memberships)
     return RegistryData(
-        states=states,
+        states=with_current_names(states, names),
+        state_names=names,
         organisations=read_organisations(directory),
         frameworks=read_frameworks(directory),
         memberships=memberships,

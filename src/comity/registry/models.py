@@ -38,6 +38,40 @@ class State(models.Model):
         return f"{self.name} ({self.iso3})"
 
 
+class StateName(models.Model):
+    """The name (and Correlates of War identity) a state bore over a period.
+
+    A state's own row carries today's name and codes; an answer given "as of" a date must use
+    the ones in force then: the Federal Republic of Germany (COW 260) joined NATO in 1955, and
+    "the former Yugoslav Republic of Macedonia" joined the Partnership for Peace. ``start`` and
+    ``end`` follow the registry's convention (first day in, first day out; empty = open).
+    """
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=128)
+    cow_code = models.PositiveSmallIntegerField("Correlates of War code", null=True, blank=True)
+    cow_alpha = models.CharField("Correlates of War abbreviation", max_length=3, blank=True)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True, help_text="First day the name was no longer in force.")
+    usage = models.TextField(blank=True)
+    source = models.CharField(max_length=512)
+
+    class Meta:
+        ordering = ["state__name", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "start"], name="state_name_unique_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True)
+                | models.Q(start__isnull=True)
+                | models.Q(end__gt=models.F("start")),
+                name="state_name_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state.iso3}) from {self.start or 'the start'}"
+
+
 class Organisation(models.Model):
     """An international organisation whose membership the registry tracks (NATO, EU, ...)."""
 

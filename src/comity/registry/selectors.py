@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from comity.registry.models import Membership, Organisation, Participation, PartnershipFramework, State
+from comity.registry.choices import DatePrecision
+from comity.registry.models import Membership, Organisation, Participation, PartnershipFramework, State, StateName
 
 
 def memberships_on(organisation: str, day: date) -> QuerySet[Membership]:
@@ -64,21 +67,107 @@ def group_members(group: str, day: date) -> frozenset[str]:
     return frozenset(members) | frozenset(participants)
 
 
-def alliance_on(organisation: str, day: date) -> dict[str, list[State]]:
-    """The organisation on ``day``: its members, and the participants of each of its frameworks."""
-    result: dict[str, list[State]] = {"members": [m.state for m in memberships_on(organisation, day)]}
-    for framework in PartnershipFramework.objects.filter(organisation__code=organisation.upper()):
-        result[framework.code] = [p.state for p in participations_on(framework.code, day)]
-    return result
-
-
 def organisation_or_none(code: str) -> Organisation | None:
     return Organisation.objects.filter(code=code.upper()).first()
 
 
-def state_timeline(state: State) -> dict[str, list[Membership] | list[Participation]]:
-    """A state's memberships and partnerships over time, for its profile page."""
+def state_timeline(state: State) -> dict[str, list[Membership] | list[Participation] | list[StateName]]:
+    """A state's names, memberships and partnerships over time, for its profile page."""
     return {
+        "names": list(state.names.order_by(F("start").asc(nulls_first=True))),
         "memberships": list(state.memberships.select_related("organisation").order_by("joined")),
         "participations": list(state.participations.select_related("framework").order_by("start")),
     }
+
+
+@dataclass(frozen=True)
+class Designation:
+    """What a state was called, and which Correlates of War state it was, on a date."""
+
+    name: str
+    cow_code: int | None
+    cow_alpha: str
+
+
+def _in_force(day: date) -> Q:
+    return (Q(start__isnull=True) | Q(start__lte=day)) & (Q(end__isnull=True) | Q(end__gt=day))
+
+
+def designations_on(states: Iterable[State], day: date) -> dict[int, Designation]:
+    """Each state's name and COW identity in force on ``day`` (one query for all of them).
+
+    A state with no recorded name for the date answers with its own (today's) name and codes: the
+    registry records names only where they changed.
+    """
+    states = list(states)
+    spells = {n.state_id: n for n in StateName.objects.filter(_in_force(day), state__in=[s.pk for s in states])}
+    result = {}
+    for state in states:
+        spell = spells.get(state.pk)
+        result[state.pk] = (
+            Designation(spell.name, spell.cow_code, spell.cow_alpha)
+            if spell is not None
+            else Designation(state.name, state.cow_code, state.cow_alpha)
+        )
+    return result
+
+
+def date_text(day: date | None, precision: str) -> str | None:
+    """A date as precise as its source: ``2005-02`` for a month, never an invented day."""
+    if day is None:
+        return None
+    return day.strftime("%Y-%m") if precision == DatePrecision.MONTH else day.isoformat()
+
+
+@dataclass(frozen=True)
+class StateOnDate:
+    """One member or partner of an organisation as of a date, named as it was then."""
+
+    iso3: str
+    iso_numeric: str
+    name: str
+    cow_code: int | None
+    status: str  # "member" or a framework code
+    joined: date | None
+    joined_text: str | None  # the date at its source's precision
+    joined_precision: str
+    note: str
+
+
+def states_on(organisation: str, day: date) -> list[StateOnDate]:
+    """Every member and partner of ``organisation`` on ``day``, each under the name and COW code in
+    force that day: the one answer the page, the API and ``comity registry`` give."""
+    members = list(memberships_on(organisation, day))
+    frameworks = list(PartnershipFramework.objects.filter(organisation__code=organisation.upper()))
+    spells = {f.code: list(participations_on(f.code, day)) for f in frameworks}
+    names = designations_on([m.state for m in members] + [p.state for ps in spells.values() for p in ps], day)
+    rows = [
+        StateOnDate(
+            m.state.iso3,
+            m.state.iso_numeric,
+            names[m.state_id].name,
+            names[m.state_id].cow_code,
+            "member",
+            m.joined,
+            m.joined.isoformat(),
+            DatePrecision.DAY,
+            m.note,
+        )
+        for m in members
+    ]
+    for code, participations in spells.items():
+        rows += [
+            StateOnDate(
+                p.state.iso3,
+                p.state.iso_numeric,
+                names[p.state_id].name,
+                names[p.state_id].cow_code,
+                code,
+                p.start,
+                date_text(p.start, p.start_precision),
+                p.start_precision,
+                p.note,
+            )
+            for p in participations
+        ]
+    return rows

@@ -21,7 +21,15 @@ from comity.core.models.audit import AuditAction
 from comity.core.permissions import default_owner, require_write
 from comity.core.selectors import access_or_404, may_see_label
 from comity.registry.loader import REGISTRY_DIR, read_registry
-from comity.registry.models import CountryNote, Membership, Organisation, Participation, PartnershipFramework, State
+from comity.registry.models import (
+    CountryNote,
+    Membership,
+    Organisation,
+    Participation,
+    PartnershipFramework,
+    State,
+    StateName,
+)
 
 if TYPE_CHECKING:
     from comity.core.models import User
@@ -126,6 +134,14 @@ def registry_load(*, acting_user: User | None = None, directory: Path = REGISTRY
         label = public_label()
         _sync(State, ("iso3",), [asdict(s) for s in data.states], report, acting_user, label)
         states = {s.iso3: s for s in State.objects.all()}
+        _sync(
+            StateName,
+            ("state", "start"),
+            [_fields(n, state=states[n.iso3]) for n in data.state_names],
+            report,
+            acting_user,
+            label,
+        )
         _sync(Organisation, ("code",), [asdict(o) for o in data.organisations], report, acting_user, label)
         organisations = {o.code: o for o in Organisation.objects.all()}
         _sync(

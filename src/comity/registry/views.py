@@ -55,17 +55,14 @@ def alliance(request: HttpRequest) -> HttpResponse:
     day = form.day()
     code = (form.cleaned_data.get("organisation") if form.is_valid() else "") or "NATO"
     organisation = get_object_or_404(Organisation, code=code.upper())
-    groups = selectors.alliance_on(organisation.code, day)
-    frameworks = {f.code: f for f in organisation.frameworks.all()}
+    rows = selectors.states_on(organisation.code, day)
     context = {
         "form": form,
         "day": day,
         "organisation": organisation,
         "organisations": Organisation.objects.all(),
-        "members": selectors.memberships_on(organisation.code, day),
-        "partners": [
-            (frameworks[code], selectors.participations_on(code, day)) for code in groups if code != "members"
-        ],
+        "members": [r for r in rows if r.status == "member"],
+        "partners": [(f, [r for r in rows if r.status == f.code]) for f in organisation.frameworks.all()],
     }
     return render(request, "registry/alliance.html", context)
 

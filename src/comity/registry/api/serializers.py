@@ -63,11 +63,16 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
 
 class AllianceStateSerializer(serializers.Serializer):
+    """A member or partner as of the date asked: the name and COW code in force then."""
+
     iso3 = serializers.CharField()
     iso_numeric = serializers.CharField()
-    name = serializers.CharField()
+    name = serializers.CharField(help_text="The name in force on the date asked.")
+    cow_code = serializers.IntegerField(allow_null=True, help_text="The Correlates of War code on that date.")
     status = serializers.CharField()
-    joined = serializers.DateField(allow_null=True)
+    joined = serializers.DateField(allow_null=True, help_text="First day; see joined_precision.")
+    joined_text = serializers.CharField(allow_null=True, help_text="The start at its source's precision.")
+    joined_precision = serializers.ChoiceField(choices=["day", "month", "unknown"])
 
 
 class CountryNoteSerializer(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -78,27 +79,7 @@ class AllianceView(APIView):
         if selectors.organisation_or_none(code) is None:
             raise NotFound(f"no organisation {code}")
         day = on_date(request.query_params.get("on"))
-        rows = [
-            {
-                "iso3": m.state.iso3,
-                "iso_numeric": m.state.iso_numeric,
-                "name": m.state.name,
-                "status": "member",
-                "joined": m.joined,
-            }
-            for m in selectors.memberships_on(code, day)
-        ]
-        for framework in PartnershipFramework.objects.filter(organisation__code=code):
-            rows += [
-                {
-                    "iso3": p.state.iso3,
-                    "iso_numeric": p.state.iso_numeric,
-                    "name": p.state.name,
-                    "status": framework.code,
-                    "joined": p.start,
-                }
-                for p in selectors.participations_on(framework.code, day)
-            ]
+        rows = [asdict(row) for row in selectors.states_on(code, day)]
         return Response({"organisation": code, "on": day, "states": AllianceStateSerializer(rows, many=True).data})
 
 

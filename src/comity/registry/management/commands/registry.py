@@ -52,26 +52,29 @@ class Command(BaseCommand):
             return
         day = _day(options["on"])
         if action == "members":
-            if selectors.organisation_or_none(options["organisation"]) is None:
-                raise CommandError(f"unknown organisation {options['organisation']!r}")
-            rows = [
-                {"iso3": m.state.iso3, "name": m.state.name, "joined": m.joined.isoformat(), "note": m.note}
-                for m in selectors.memberships_on(options["organisation"], day)
-            ]
+            organisation = options["organisation"]
+            if selectors.organisation_or_none(organisation) is None:
+                raise CommandError(f"unknown organisation {organisation!r}")
+            wanted = "member"
         else:
             code = options["framework"].upper()
-            if not PartnershipFramework.objects.filter(code=code).exists():
+            framework = PartnershipFramework.objects.filter(code=code).select_related("organisation").first()
+            if framework is None:
                 raise CommandError(f"unknown framework {code!r} (PFP, MD, ICI, PATG)")
-            rows = [
-                {
-                    "iso3": p.state.iso3,
-                    "name": p.state.name,
-                    "joined": p.start.isoformat() if p.start else None,
-                    "joined_precision": p.start_precision,
-                    "note": p.note,
-                }
-                for p in selectors.participations_on(code, day)
-            ]
+            organisation, wanted = framework.organisation.code, code
+        # Each state as it was named (and COW-coded) on the date asked, its start as precise as its source.
+        rows = [
+            {
+                "iso3": s.iso3,
+                "name": s.name,
+                "cow_code": s.cow_code,
+                "joined": s.joined_text,
+                **({"joined_precision": s.joined_precision} if wanted != "member" else {}),
+                "note": s.note,
+            }
+            for s in selectors.states_on(organisation, day)
+            if s.status == wanted
+        ]
         self._emit(rows, options["format"])
 
     def _emit(self, rows: list[dict[str, Any]], fmt: str) -> None:
