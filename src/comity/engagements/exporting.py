@@ -20,6 +20,7 @@ from comity.engagements.choices import ParticipantRole
 from comity.engagements.importing import columns_for
 from comity.engagements.kinds import kind_fields
 from comity.engagements.models import Engagement
+from comity.engagements.spans import covered
 
 FORMATS = ("csv", "json", "parquet", "ics")
 
@@ -122,17 +123,18 @@ def to_ics(engagements: Iterable[Engagement]) -> bytes:
     calendar.add("x-wr-calname", f"comity engagements ({marking})")
     calendar.add("x-comity-marking", marking)
     for engagement in items:
-        if engagement.start_date is None:
+        span = covered(engagement)
+        if span is None:
             continue
+        first, last = span
         event = Event()
         event.add("uid", f"{engagement.key}@comity")
         event.add("summary", engagement.title)
-        event.add("dtstart", engagement.start_date)
+        event.add("dtstart", first)
         # The length, not DTEND: the exclusive end after 9999-12-31 is a date Python cannot hold.
-        event.add(
-            "duration",
-            timedelta(days=((engagement.end_date or engagement.start_date) - engagement.start_date).days + 1),
-        )
+        # A month-precision record covers its whole months (DEFENDER-Europe 21 "2021-03" to
+        # "2021-06" runs to 30 June), never an invented first-of-month end.
+        event.add("duration", timedelta(days=(last - first).days + 1))
         event.add("location", engagement.location)
         event.add("description", f"[{engagement.label.marking}] {engagement.source}")
         event.add("class", _ics_class(engagement.label))

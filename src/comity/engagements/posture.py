@@ -140,6 +140,12 @@ def _efp(path: Path, context: _Context, report: ImportReport) -> None:
             host = parse_codes(row["host"], "host")
             framework = parse_codes(row["framework_nation"], "framework_nation")
             start, precision = parse_date(row["established"], "established")
+            # The framework nation may have taken over after the battlegroup was set up (Italy
+            # in Bulgaria on 2022-10-17, Bulgaria leading until then): say since when.
+            since = row.get("framework_since", "")
+            if since:
+                parse_date(since, "framework_since")
+            lead_text = f"Framework nation {', '.join(framework)}" + (f" since {since}" if since else "")
             context.save(
                 f"efp-battlegroup-{host[0].lower()}",
                 {
@@ -151,7 +157,7 @@ def _efp(path: Path, context: _Context, report: ImportReport) -> None:
                     "location": context.state_rows[host[0]].name,
                     "lead_state": context.state_rows[framework[0]] if framework else None,
                     "source": row["source"],
-                    "notes": f"Framework nation {', '.join(framework)}; contributors as of "
+                    "notes": f"{lead_text}; contributors as of "
                     f"{row['contributors_as_of'] or 'date not recorded'}. {row['notes']}".strip(),
                 },
                 context.roles(

@@ -1,0 +1,69 @@
+"""Documented engagement facts, checked against the loaded shipped data.
+
+Each case names the public source its data row cites (``src/comity/data/engagements/SOURCES.md``
+and the row's ``source`` field); each fails on the value shipped before the correction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+from icalendar import Calendar
+
+from comity.core.testing.factories import make_user
+from comity.engagements.models import Engagement
+from comity.engagements.spans import covered
+
+pytestmark = pytest.mark.django_db
+
+
+def record(key: str) -> Engagement:
+    return Engagement.objects.get(key=key)
+
+
+def test_the_enhanced_nrf_was_raised_to_40000_in_june_2015() -> None:
+    """RFE/RL and the Statement by NATO Defence Ministers of 24-25 June 2015: 13,000 to up to 40,000."""
+    nrf = record("rap-nrf-enhancement")
+    assert "up to 40,000" in nrf.notes and "up to around 30,000 troops." not in nrf.notes
+    assert "2015-06-24" in nrf.notes
+
+
+def test_mnc_northeast_was_not_established_under_the_rap() -> None:
+    """HQ MNC NE: established in Szczecin on 18 September 1999; the Wales Summit raised its readiness."""
+    corps = record("rap-hq-mnc-ne")
+    assert "18 September 1999" in corps.notes and "established/raised" not in corps.notes
+    assert corps.start_date == date(2014, 9, 5)
+
+
+def test_trident_juncture_2018_final_figures() -> None:
+    """NATO's fact box: about 50,000 participants, 250 aircraft, 65 vessels, 10,000 vehicles."""
+    notes = record("trident-juncture-2018").notes
+    assert "about 250 aircraft, 65 vessels" in notes and "~150 aircraft" not in notes
+
+
+def test_italy_leads_the_bulgaria_battlegroup_only_from_17_october_2022() -> None:
+    """JFC Naples and Decode39: constituted 1 March 2022 under Bulgaria; Italy framework nation from 17 Oct 2022."""
+    battlegroup = record("efp-battlegroup-bgr")
+    assert battlegroup.start_date == date(2022, 3, 1)
+    assert battlegroup.notes.startswith("Framework nation ITA since 2022-10-17")
+
+
+def test_a_month_precision_end_covers_the_whole_month() -> None:
+    defender = record("defender-europe-2021")
+    assert defender.date_precision == "month"
+    assert covered(defender) == (date(2021, 3, 1), date(2021, 6, 30))
+
+
+def test_icalendar_gives_defender_europe_21_its_whole_last_month() -> None:
+    """Exported before as DTEND 2021-06-02: a month short."""
+    client = Client()
+    client.force_login(make_user("NLD", "SECRET", username="facts.ical"))
+    feed = Calendar.from_ical(
+        client.get("/api/engagements/exercises/export/", {"q": "DEFENDER-Europe 21", "export_format": "ics"}).content
+    )
+    event = next(e for e in feed.walk("VEVENT") if str(e["UID"]) == "defender-europe-2021@comity")
+    start = event.decoded("DTSTART")
+    assert start == date(2021, 3, 1)
+    assert start + event.decoded("DURATION") - timedelta(days=1) == date(2021, 6, 30)
