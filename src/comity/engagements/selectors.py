@@ -158,6 +158,8 @@ def vienna_deadlines(
             battle_tanks=exercise.battle_tanks,
             armoured_combat_vehicles=exercise.armoured_combat_vehicles,
             artillery_pieces=exercise.artillery_pieces,
+            domain=exercise.domain,
+            precision=exercise.date_precision,
         )
         if verdict.notifiable:
             result.append((exercise, verdict))

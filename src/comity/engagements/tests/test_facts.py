@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from icalendar import Calendar
 
 from comity.core.testing.factories import make_user
@@ -67,3 +68,27 @@ def test_icalendar_gives_defender_europe_21_its_whole_last_month() -> None:
     start = event.decoded("DTSTART")
     assert start == date(2021, 3, 1)
     assert start + event.decoded("DURATION") - timedelta(days=1) == date(2021, 6, 30)
+
+
+def _deadlines() -> dict[str, object]:
+    from comity.engagements.selectors import vienna_deadlines
+
+    reader = make_user("NLD", "SECRET", username="facts.vienna")
+    return {exercise.key: verdict for exercise, verdict in vienna_deadlines(reader)}
+
+
+def test_air_and_naval_exercises_are_outside_chapter_v() -> None:
+    """Chapter V concerns land forces: Air Defender 23 (air, 10,000) and BALTOPS 24 (naval) were flagged."""
+    deadlines = _deadlines()
+    assert "air-defender-2023" not in deadlines and "baltops-2024" not in deadlines
+    assert "trident-juncture-2018" in deadlines and "defender-2024" in deadlines
+
+
+def test_a_month_precision_start_gives_a_range_of_due_dates() -> None:
+    """DEFENDER-Europe 21 started in March 2021 (day not published): due between 18 Jan and 17 Feb."""
+    verdict = _deadlines()["defender-europe-2021"]
+    assert (verdict.notification_due, verdict.due_until) == (date(2021, 1, 18), date(2021, 2, 17))
+    client = Client()
+    client.force_login(make_user("NLD", "SECRET", username="facts.vienna.page"))
+    page = client.get(reverse("engagements:vienna")).content.decode()
+    assert "between 2021-01-18 and 2021-02-17" in page and "Air Defender 23" not in page
