@@ -92,3 +92,24 @@ def test_a_month_precision_start_gives_a_range_of_due_dates() -> None:
     client.force_login(make_user("NLD", "SECRET", username="facts.vienna.page"))
     page = client.get(reverse("engagements:vienna")).content.decode()
     assert "between 2021-01-18 and 2021-02-17" in page and "Air Defender 23" not in page
+
+
+@pytest.mark.parametrize(
+    ("key", "start", "lead", "source"),
+    [
+        ("bap-40-siauliai", date(2016, 1, 7), "ESP", "NATO news_126427: 40th rotation handed over on 7 Jan 2016"),
+        ("bap-40-amari", date(2016, 1, 7), "ESP", "NATO news_126427: Belgium at Ämari from 7 Jan 2016"),
+        ("bap-41-siauliai", date(2016, 5, 4), "PRT", "AIRCOM: Portugal lead of the 41st rotation from 4 May 2016"),
+        ("bap-65-siauliai", date(2024, 3, 28), "ESP", "AIRCOM via defence-industry.eu: Spain leads the 65th rotation"),
+    ],
+)
+def test_air_policing_rotations_have_their_sourced_dates_and_lead(
+    key: str, start: date, lead: str, source: str
+) -> None:
+    rotation = record(key)
+    assert (rotation.start_date, rotation.lead_state.iso3 if rotation.lead_state else None) == (start, lead), source
+
+
+def test_rotation_40_ends_when_41_begins() -> None:
+    assert record("bap-40-siauliai").end_date == date(2016, 5, 4)
+    assert covered(record("bap-41-siauliai"))[1] == date(2016, 8, 31)
