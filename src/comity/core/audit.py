@@ -145,13 +145,11 @@ def audit_entry(
     label: ConfidentialityLabel | None = None,
     linked: Iterable[models.Model] = (),
 ) -> AuditEntry:
-    """An unsaved change-log entry, for services that write many at once with ``bulk_create``.
+    """An unsaved change-log entry; ``audit_record`` writes it (a pure builder: no query writes).
 
     ``linked`` are records the entry names beyond its foreign keys (many-to-many links such as an
     engagement's objectives): the entry is labelled at least as high as each of them.
     """
-    if before is not None and after is not None and before.get("label_id") != after.get("label_id"):
-        _history_follows(instance)
     return AuditEntry(
         user=acting_user if acting_user is not None and acting_user.pk else None,
         username=acting_user.get_username() if acting_user is not None else "",
@@ -173,7 +171,24 @@ def _bound(labels: Iterable[ConfidentialityLabel]) -> ConfidentialityLabel:
     return label_get_or_create(least_upper_bound(label.to_spec() for label in labels))  # type: ignore[arg-type]
 
 
-def _history_follows(instance: models.Model) -> None:
+def audit_record(*entries: AuditEntry) -> None:
+    """Write change-log entries built by ``audit_entry``, in the caller's transaction.
+
+    An entry that records a relabel first raises the record's earlier history to the new label
+    (``_history_follows``), so the write that relabels and the write that hides its past happen
+    together, here, and never inside a builder.
+    """
+    for entry in entries:
+        before, after = entry.before, entry.after
+        if before is not None and after is not None and before.get("label_id") != after.get("label_id"):
+            _history_follows(entry.content_type, entry.object_id, after.get("label_id"))
+    if len(entries) == 1:
+        entries[0].save()
+    else:
+        AuditEntry.objects.bulk_create(entries)
+
+
+def _history_follows(content_type: ContentType, object_id: str, label_id: int | None) -> None:
     """A record relabelled: its earlier entries, and those of the records that take their label
     from it (an activity's assignments), are raised to at least the new label.
 
@@ -181,16 +196,16 @@ def _history_follows(instance: models.Model) -> None:
     included: whoever may no longer read the record may no longer read its past values either.
     Lowering a label leaves the history where it was (each entry keeps at least its own label).
     """
-    label_id = getattr(instance, "label_id", None)
     if label_id is None:
         return
     from django.apps import apps
 
-    subjects = [(ContentType.objects.get_for_model(instance, for_concrete_model=True), [str(instance.pk)])]
+    subject = content_type.model_class()
+    subjects = [(content_type, [object_id])]
     for model in apps.get_models():
         source = getattr(model, "label_from", None)
-        if source and isinstance(instance, model._meta.get_field(source).related_model):  # type: ignore[arg-type]
-            children = model._default_manager.filter(**{source: instance.pk}).values_list("pk", flat=True)
+        if source and subject is not None and issubclass(subject, model._meta.get_field(source).related_model):  # type: ignore[arg-type]
+            children = model._default_manager.filter(**{source: object_id}).values_list("pk", flat=True)
             subjects.append((ContentType.objects.get_for_model(model), [str(pk) for pk in children]))
     new = ConfidentialityLabel.objects.select_related("policy", "classification").get(pk=label_id)
     for content_type, object_ids in subjects:
@@ -208,7 +223,7 @@ def audit_create(instance: models.Model, *, acting_user: User | None) -> AuditEn
     entry = audit_entry(
         acting_user=acting_user, action=AuditAction.CREATE, instance=instance, before=None, after=snapshot(instance)
     )
-    entry.save()
+    audit_record(entry)
     return entry
 
 
@@ -255,7 +270,7 @@ def audit_update(instance: models.Model, before: dict[str, Any], *, acting_user:
     entry = audit_entry(
         acting_user=acting_user, action=AuditAction.UPDATE, instance=instance, before=before, after=after
     )
-    entry.save()
+    audit_record(entry)
     return entry
 
 
@@ -264,5 +279,5 @@ def audit_delete(instance: models.Model, *, acting_user: User | None) -> AuditEn
     entry = audit_entry(
         acting_user=acting_user, action=AuditAction.DELETE, instance=instance, before=snapshot(instance), after=None
     )
-    entry.save()
+    audit_record(entry)
     return entry

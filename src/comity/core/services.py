@@ -15,7 +15,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from comity.core.access import NATION_TAGS
-from comity.core.audit import audit_create, audit_delete, audit_entry, audit_update, snapshot
+from comity.core.audit import audit_create, audit_delete, audit_entry, audit_record, audit_update, snapshot
 from comity.core.models import CategoryGrant, CategoryTag, Classification, Clearance, LoginSession, SecurityPolicy, User
 from comity.core.models.audit import AuditAction
 from comity.core.spif import PolicyDef
@@ -150,13 +150,15 @@ def user_token(*, acting_user: User | None, user: User) -> str:
     token, created = Token.objects.get_or_create(user=user)
     if created:
         # The token's key is its primary key: log the issue against the user, never the key.
-        audit_entry(
-            acting_user=acting_user,
-            action=AuditAction.UPDATE,
-            instance=user,
-            before={"api_token": None},
-            after={"api_token": "issued"},
-        ).save()
+        audit_record(
+            audit_entry(
+                acting_user=acting_user,
+                action=AuditAction.UPDATE,
+                instance=user,
+                before={"api_token": None},
+                after={"api_token": "issued"},
+            )
+        )
     return str(token.key)
 
 

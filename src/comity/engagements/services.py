@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from comity.core.audit import audit_create, audit_entry, snapshot
+from comity.core.audit import audit_create, audit_entry, audit_record, snapshot
 from comity.core.authority import WriteAction
 from comity.core.labels import LabelError, label_from_marking
 from comity.core.models.audit import AuditAction
@@ -520,14 +520,16 @@ def _update(
         )
     if objectives is not None:
         record.objectives.set(objectives)
-    audit_entry(
-        acting_user=acting_user,
-        action=AuditAction.UPDATE,
-        instance=record,
-        before={**before, **links_before},
-        after={**snapshot(record), **links_after},
-        linked=linked,
-    ).save()
+    audit_record(
+        audit_entry(
+            acting_user=acting_user,
+            action=AuditAction.UPDATE,
+            instance=record,
+            before={**before, **links_before},
+            after={**snapshot(record), **links_after},
+            linked=linked,
+        )
+    )
     return record, True
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from comity.core.audit import audit_create, audit_delete, audit_entry, audit_update, snapshot
+from comity.core.audit import audit_create, audit_delete, audit_entry, audit_record, audit_update, snapshot
 from comity.core.authority import WriteAction
 from comity.core.models import AuditEntry, ConfidentialityLabel
 from comity.core.models.audit import AuditAction
@@ -121,7 +121,7 @@ def _sync(
             )
             obj.delete()
             report.add(name, "deleted")
-    AuditEntry.objects.bulk_create(entries)
+    audit_record(*entries)
 
 
 def registry_load(*, acting_user: User | None = None, directory: Path = REGISTRY_DIR) -> LoadReport:
