@@ -106,7 +106,8 @@ def month_calendar(request: HttpRequest) -> HttpResponse:
     carry = {name: request.GET[name] for name in CALENDAR_FILTERS if request.GET.get(name)}
     filterset = EngagementFilter(carry, queryset=selectors.engagements_visible(request.user), request=request)
     context: dict[str, object] = {"form": form, "filter": filterset, "today": today, "kinds": EngagementKind.choices}
-    context["objectives"] = Objective.objects.visible_to(request.user)
+    objectives = list(Objective.objects.visible_to(request.user))
+    context["objectives"] = objectives
     if not form.is_valid() or not filterset.is_valid():
         return render(request, "engagements/calendar.html", {**context, "weeks": []}, status=400)
     records, view = filterset.qs, form.cleaned_data["view"]
@@ -116,9 +117,13 @@ def month_calendar(request: HttpRequest) -> HttpResponse:
         nearest = _nearest_month(records, today, year)
         year, month = year or nearest.year, month or nearest.month
     low, high = CALENDAR_YEARS
+    # An objective code that is hidden or unknown filters out every record (as on the list) but is
+    # not written back into the links: the page answers the same for both, naming neither.
+    codes = {objective.code for objective in objectives}
+    carried = {name: value for name, value in carry.items() if name != "objective" or value in codes}
 
     def link(**params: object) -> str:
-        return "?" + urlencode({**carry, **params})
+        return "?" + urlencode({**carried, **params})
 
     context.update({"link_year": link(view="year", year=year), "link_nearest": link()})
     if view == "year":
@@ -135,7 +140,7 @@ def month_calendar(request: HttpRequest) -> HttpResponse:
         {
             "weeks": week_rows(weeks, items),
             "month_start": month_start,
-            "nearest": nearest is not None and (year, month) != (today.year, today.month),
+            "nearest": form.cleaned_data["year"] is None and nearest is not None,
             "kinds_shown": sorted({e.kind for e, _start, _end in items}),
             "previous": (previous_month, link(year=previous_month.year, month=previous_month.month))
             if previous_month.year >= low

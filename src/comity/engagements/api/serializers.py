@@ -214,7 +214,7 @@ class NetworkParams(serializers.Serializer):
         user = self.context.get("user")
         objective = Objective.objects.visible_to(user).filter(code=code).first()  # type: ignore[arg-type]
         if objective is None:
-            raise serializers.ValidationError(f"no objective has the code {code!r}")
+            raise serializers.ValidationError("no objective has this code")  # nor names it: a hidden one gets the same
         return objective
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
