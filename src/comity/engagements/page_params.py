@@ -1,4 +1,4 @@
-"""Query parameters of the engagement pages (timeline, month calendar), checked by a form so that
+"""Query parameters of the engagement pages (timeline, month and year calendar), checked by a form so that
 a bad one is a 400 page naming the field instead of a 500."""
 
 from __future__ import annotations
@@ -41,18 +41,28 @@ class TimelineForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    """``year`` and ``month`` of the month calendar; absent ones are today's."""
+    """``view`` (a month or a whole year), ``year`` and ``month`` of the engagement calendar.
 
+    Absent ones are left ``None``: the view then opens on the month with records nearest today,
+    since shipped records are historical and today's month is mostly empty.
+    """
+
+    view = forms.ChoiceField(required=False, choices=[("month", "Month"), ("year", "Year")])
     year = forms.IntegerField(required=False, min_value=CALENDAR_YEARS[0], max_value=CALENDAR_YEARS[1])
     month = forms.IntegerField(required=False, min_value=1, max_value=12)
 
-    def __init__(self, *args: Any, year: int, month: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["year"].initial, self.fields["month"].initial = year, month
+    def clean_view(self) -> str:
+        return self.cleaned_data["view"] or "month"
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        for name in ("year", "month"):
-            if data.get(name) is None and name not in self.errors:
-                data[name] = self.fields[name].initial
-        return data
+
+#: The network page's layouts: a force layout, or the nations in a circle by alliance group.
+NETWORK_LAYOUTS = [("force", "Force (pulled together by shared engagements)"), ("groups", "Circle grouped by alliance")]
+
+
+class NetworkLayoutForm(forms.Form):
+    """``layout`` of the co-participation page (the data's own filters are ``NetworkParams``)."""
+
+    layout = forms.ChoiceField(required=False, choices=NETWORK_LAYOUTS)
+
+    def clean_layout(self) -> str:
+        return self.cleaned_data["layout"] or "force"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from datetime import date
+from itertools import combinations
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Max, Min, Model, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.models import LabelledModel
@@ -16,10 +21,12 @@ from comity.engagements.models import (
     Engagement,
     EngagementParticipant,
     Exercise,
+    Objective,
     PartnerProgramme,
     ProgrammeActivity,
 )
-from comity.registry.models import Organisation, State
+from comity.registry.models import Organisation, PartnershipFramework, State
+from comity.registry.selectors import group_members
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -166,17 +173,57 @@ def vienna_deadlines(
     return sorted(result, key=lambda pair: pair[1].notification_due or date.min)
 
 
-def co_participation(user: User | AnonymousUser, *, year: int | None = None, kind: str = "") -> dict[str, list[dict]]:
+def running_between(queryset: QuerySet[Engagement], first: date, last: date) -> QuerySet[Engagement]:
+    """Engagements running on some day from ``first`` to ``last`` (a record with no end date runs
+    on its start day only, as ``in_year`` counts it)."""
+    return queryset.filter(start_date__lte=last).filter(
+        Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first)
+    )
+
+
+def nearest_record_day(queryset: QuerySet[Engagement], anchor: date) -> date | None:
+    """The day nearest ``anchor`` on which one of ``queryset`` runs (``None`` when none is dated).
+
+    Two aggregates in SQL: the last day of those that started by ``anchor`` (``anchor`` itself
+    when one still runs) and the first day of those that start after it; the nearer wins, the
+    earlier on a tie.
+    """
+    dated = queryset.order_by().filter(start_date__isnull=False)
+    past = dated.filter(start_date__lte=anchor).aggregate(day=Max(Coalesce("end_date", "start_date")))["day"]
+    if past is not None and past >= anchor:
+        return anchor
+    future = dated.filter(start_date__gt=anchor).aggregate(day=Min("start_date"))["day"]
+    if past is None or future is None:
+        return past or future
+    return past if anchor - past <= future - anchor else future
+
+
+def co_participation(
+    user: User | AnonymousUser,
+    *,
+    year: int | None = None,
+    kind: str = "",
+    start: date | None = None,
+    end: date | None = None,
+    objective: Objective | None = None,
+    min_weight: int = 1,
+    top: int | None = None,
+) -> dict[str, Any]:
     """Who trains with whom: nations as nodes, shared visible engagements as weighted edges.
 
-    The label filter and the year are applied in SQL; only the pairing of the visible
-    (engagement, nation) rows happens here.
+    The label filter, the period (``year``, and engagements running between ``start`` and
+    ``end``), the kind and the objective (one the caller may see) are applied in SQL; only the
+    pairing of the visible (engagement, nation) rows happens here. An edge's ``weight`` is the
+    number of those engagements both nations took part in; ``min_weight`` and ``top`` (the
+    heaviest edges only) keep a dense network legible. Every nation of the filtered engagements
+    is a node, with ``links``, its number of kept edges (zero when the threshold dropped them all).
     """
-    from collections import Counter
-    from itertools import combinations
-
-    visible = filter_engagements(Engagement.objects.visible_to(user), year=year, kind=kind).values("pk")
-    rows = EngagementParticipant.objects.filter(engagement__in=visible).values_list(
+    visible = filter_engagements(Engagement.objects.visible_to(user), year=year, kind=kind)
+    if start or end:
+        visible = running_between(visible, start or date.min, end or date.max)
+    if objective is not None:
+        visible = visible.filter(objectives=objective)
+    rows = EngagementParticipant.objects.filter(engagement__in=visible.values("pk")).values_list(
         "engagement_id", "state__iso3", "state__name"
     )
     nations: dict[int, set[str]] = {}
@@ -185,14 +232,46 @@ def co_participation(user: User | AnonymousUser, *, year: int | None = None, kin
         nations.setdefault(engagement_id, set()).add(iso3)
         names[iso3] = name
     degree: Counter[str] = Counter()
-    edges: Counter[tuple[str, str]] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
     for members in nations.values():
         degree.update(members)
-        edges.update(combinations(sorted(members), 2))
+        pairs.update(combinations(sorted(members), 2))
+    kept = sorted(((pair, weight) for pair, weight in pairs.items() if weight >= min_weight), key=_heaviest_first)
+    if top is not None:
+        kept = kept[:top]
+    links: Counter[str] = Counter()
+    for (a, b), _weight in kept:
+        links.update((a, b))
+    groups = alliance_groups(_period_end(year, end))
     return {
-        "nodes": [{"id": iso3, "name": names[iso3], "engagements": count} for iso3, count in sorted(degree.items())],
-        "edges": [{"source": a, "target": b, "weight": w} for (a, b), w in sorted(edges.items())],
+        "nodes": [
+            {"id": iso3, "name": names[iso3], "engagements": count, "links": links[iso3], "group": groups(iso3)}
+            for iso3, count in sorted(degree.items())
+        ],
+        "edges": [{"source": a, "target": b, "weight": w} for (a, b), w in sorted(kept)],
+        "engagements": len(nations),
+        "pairs": len(pairs),
     }
+
+
+def _period_end(year: int | None, end: date | None) -> date:
+    """The day whose alliance the network's nodes are grouped by: the period's last, or today."""
+    bounds = (end, date(year, 12, 31) if year else None, timezone.localdate())
+    return min(day for day in bounds if day is not None)
+
+
+def alliance_groups(day: date) -> Callable[[str], str]:
+    """``ally`` (a NATO member on ``day``), ``partner`` (in one of NATO's partnership frameworks)
+    or ``other``, for each nation (ISO alpha-3): the registry's public facts, not labelled."""
+    allies = group_members("NATO", day)
+    partners: set[str] = set()
+    for code in PartnershipFramework.objects.filter(organisation__code="NATO").values_list("code", flat=True):
+        partners |= group_members(code, day)
+    return lambda iso3: "ally" if iso3 in allies else "partner" if iso3 in partners else "other"
+
+
+def _heaviest_first(entry: tuple[tuple[str, str], int]) -> tuple[int, tuple[str, str]]:
+    return (-entry[1], entry[0])
 
 
 def attache_network(user: User | AnonymousUser, on: date) -> list[dict[str, object]]:

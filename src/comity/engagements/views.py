@@ -6,11 +6,14 @@ Document deadline list and a country's engagement profile. All of them read thro
 from __future__ import annotations
 
 import calendar as calendar_module
+from collections.abc import Callable
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,14 +21,21 @@ from django.views.decorators.http import require_POST, require_safe
 
 from comity.core.selectors import access_or_404, audit_history
 from comity.engagements import selectors, services
-from comity.engagements.api.serializers import NetworkParams
+from comity.engagements.api.serializers import network_params
+from comity.engagements.calendar_grid import busy_days, month_weeks, week_rows
 from comity.engagements.choices import EngagementKind
 from comity.engagements.filtersets import EngagementFilter
 from comity.engagements.forms import creatable_kinds, may_edit
 from comity.engagements.kinds import kind_fields
 from comity.engagements.lifecycle import TransitionError
 from comity.engagements.models import Engagement, Objective
-from comity.engagements.page_params import CALENDAR_YEARS, MonthForm, TimelineForm
+from comity.engagements.page_params import (
+    CALENDAR_YEARS,
+    NETWORK_LAYOUTS,
+    MonthForm,
+    NetworkLayoutForm,
+    TimelineForm,
+)
 from comity.registry.models import State
 
 
@@ -76,39 +86,116 @@ def timeline(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: The engagement list's filters that the calendar applies and carries from month to month (its
+#: own ``year`` and ``month`` are the calendar's, not the list's "running in this year").
+CALENDAR_FILTERS = ("nation", "kind", "status", "objective", "q")
+#: How many records a month of the year view names before "and N more".
+YEAR_VIEW_NAMES = 6
+
+
 @require_safe
 def month_calendar(request: HttpRequest) -> HttpResponse:
-    """One month, week by week (400 with the form's errors for a month or year out of range)."""
+    """A month week by week, or a whole year as twelve small months (``view=year``).
+
+    With no month asked it opens on the month with records nearest today (within ``year`` when
+    one is given): shipped records are historical, so today's month is mostly empty. A bad
+    parameter is a 400 page naming it.
+    """
     today = timezone.localdate()
-    form = MonthForm(request.GET, year=today.year, month=today.month)
-    if not form.is_valid():
-        return render(request, "engagements/calendar.html", {"form": form, "weeks": []}, status=400)
+    form = MonthForm(request.GET)
+    carry = {name: request.GET[name] for name in CALENDAR_FILTERS if request.GET.get(name)}
+    filterset = EngagementFilter(carry, queryset=selectors.engagements_visible(request.user), request=request)
+    context: dict[str, object] = {"form": form, "filter": filterset, "today": today, "kinds": EngagementKind.choices}
+    objectives = list(Objective.objects.visible_to(request.user))
+    context["objectives"] = objectives
+    if not form.is_valid() or not filterset.is_valid():
+        return render(request, "engagements/calendar.html", {**context, "weeks": []}, status=400)
+    records, view = filterset.qs, form.cleaned_data["view"]
     year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    nearest = None
+    if month is None or (view == "year" and year is None):
+        nearest = _nearest_month(records, today, year)
+        year, month = year or nearest.year, month or nearest.month
+    low, high = CALENDAR_YEARS
+    # An objective code that is hidden or unknown filters out every record (as on the list) but is
+    # not written back into the links: the page answers the same for both, naming neither.
+    codes = {objective.code for objective in objectives}
+    carried = {name: value for name, value in carry.items() if name != "objective" or value in codes}
+
+    def link(**params: object) -> str:
+        return "?" + urlencode({**carried, **params})
+
+    context.update({"link_year": link(view="year", year=year), "link_nearest": link()})
+    if view == "year":
+        context.update(_year_context(records, year, link))
+        context["previous"] = (year - 1, link(view="year", year=year - 1)) if year > low else None
+        context["next"] = (year + 1, link(view="year", year=year + 1)) if year < high else None
+        return render(request, "engagements/calendar_year.html", context)
     month_start = date(year, month, 1)
-    month_end = date(year, month, calendar_module.monthrange(year, month)[1])
-    engagements = list(_filtered(request).qs.filter(start_date__lte=month_end).exclude(end_date__lt=month_start))
-    weeks = []
-    for week in calendar_module.Calendar().monthdatescalendar(year, month):
-        weeks.append(
-            [
-                (day, [e for e in engagements if e.start_date and e.start_date <= day <= (e.end_date or e.start_date)])
-                for day in week
-            ]
-        )
+    weeks = month_weeks(year, month)
+    items = _spans(selectors.running_between(records, weeks[0][0], weeks[-1][-1]))
     previous_month = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
     next_month = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
-    low, high = CALENDAR_YEARS
-    return render(
-        request,
-        "engagements/calendar.html",
+    context.update(
         {
-            "form": form,
-            "weeks": weeks,
+            "weeks": week_rows(weeks, items),
             "month_start": month_start,
-            "previous": previous_month if previous_month.year >= low else None,
-            "next": next_month if next_month.year <= high else None,
-        },
+            "nearest": form.cleaned_data["year"] is None and nearest is not None,
+            "kinds_shown": sorted({e.kind for e, _start, _end in items}),
+            "previous": (previous_month, link(year=previous_month.year, month=previous_month.month))
+            if previous_month.year >= low
+            else None,
+            "next": (next_month, link(year=next_month.year, month=next_month.month))
+            if next_month.year <= high
+            else None,
+            "link_today": link(year=today.year, month=today.month),
+        }
     )
+    return render(request, "engagements/calendar.html", context)
+
+
+def _nearest_month(records: QuerySet[Engagement], today: date, year: int | None) -> date:
+    """The first of the month, within ``year`` when given, with records nearest today; the
+    month of today (or of ``year`` nearest today) when there are none."""
+    anchor = today
+    if year is not None:
+        anchor = min(max(today, date(year, 1, 1)), date(year, 12, 31))
+        records = selectors.running_between(records, date(year, 1, 1), date(year, 12, 31))
+    day = selectors.nearest_record_day(records, anchor) or anchor
+    if not CALENDAR_YEARS[0] <= day.year <= CALENDAR_YEARS[1]:
+        day = anchor
+    return day.replace(day=1)
+
+
+def _spans(records: QuerySet[Engagement]) -> list[tuple[Engagement, date, date]]:
+    """Each record with its first and last day (a record with no end date runs on its start day)."""
+    return [(e, e.start_date, e.end_date or e.start_date) for e in records.order_by("start_date", "title")]
+
+
+def _year_context(records: QuerySet[Engagement], year: int, link: Callable[..., str]) -> dict[str, object]:
+    """Twelve small months of ``year``: each day shaded by how many records run on it, and the
+    records of each month by start date."""
+    items = _spans(selectors.running_between(records, date(year, 1, 1), date(year, 12, 31)))
+    months = []
+    for month in range(1, 13):
+        first = date(year, month, 1)
+        last = date(year, month, calendar_module.monthrange(year, month)[1])
+        counts = busy_days(items, first, last)
+        running = [(e, start, end) for e, start, end in items if start <= last and end >= first]
+        months.append(
+            {
+                "start": first,
+                "link": link(year=year, month=month),
+                "weeks": [
+                    [(day, min(counts.get(day, 0), 4) if day.month == month else None) for day in week]
+                    for week in month_weeks(year, month)
+                ],
+                "records": running[:YEAR_VIEW_NAMES],
+                "count": len(running),
+                "more": max(len(running) - YEAR_VIEW_NAMES, 0),
+            }
+        )
+    return {"months": months, "year": year, "total": len(items)}
 
 
 @require_safe
@@ -203,14 +290,77 @@ def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
     )
 
 
+#: The heaviest links the network page draws when opened without a query: all 924 links of the
+#: shipped records are a hairball; the 80 heaviest show the core (the form says so and can clear it).
+NETWORK_DEFAULT_TOP = 80
+#: How the network page names its parameters in an error.
+NETWORK_FIELDS = {
+    "year": "Year",
+    "start": "From",
+    "end": "To",
+    "kind": "Kind",
+    "objective": "Objective",
+    "min_weight": "Shared at least",
+    "top": "Heaviest links",
+    "layout": "Layout",
+}
+
+
 @require_safe
 def network(request: HttpRequest) -> HttpResponse:
-    """Who trains with whom, per year (drawn by the vendored Cytoscape.js from the API)."""
-    params = NetworkParams(data={"year": request.GET["year"]} if request.GET.get("year") else {})
-    if not params.is_valid():
-        context = {"year": request.GET["year"], "errors": params.errors["year"]}
-        return render(request, "engagements/network.html", context, status=400)
-    return render(request, "engagements/network.html", {"year": params.validated_data.get("year", "")})
+    """Who trains with whom: the vendored Cytoscape.js draws the API's graph; beside it, the same
+    links as a table (rendered here from the same selector, so the two always agree).
+
+    The filters are the API's (``NetworkParams``); ``layout`` is the page's own. A bad one is a
+    400 page naming it.
+    """
+    query = request.GET or QueryDict(f"top={NETWORK_DEFAULT_TOP}")
+    params = network_params(query, request.user)
+    layout = NetworkLayoutForm(query)
+    context: dict[str, object] = {
+        "kinds": EngagementKind.choices,
+        "objectives": Objective.objects.visible_to(request.user),
+        "layouts": NETWORK_LAYOUTS,
+        "values": _network_form_values(query),
+    }
+    if not (params.is_valid() & layout.is_valid()):
+        errors = [
+            (NETWORK_FIELDS.get(name, "Filters"), message)
+            for name, messages in (*params.errors.items(), *layout.errors.items())
+            for message in messages
+        ]
+        return render(request, "engagements/network.html", {**context, "errors": errors}, status=400)
+    data = params.validated_data
+    graph = selectors.co_participation(request.user, **data)
+    names = {node["id"]: node["name"] for node in graph["nodes"]}
+    pairs = sorted(graph["edges"], key=lambda edge: (-edge["weight"], edge["source"], edge["target"]))
+    query = {
+        "year": data.get("year"),
+        "start": data.get("start"),
+        "end": data.get("end"),
+        "kind": data.get("kind"),
+        "objective": data["objective"].code if data.get("objective") else None,
+        "min_weight": data["min_weight"] if data["min_weight"] > 1 else None,
+        "top": data.get("top"),
+    }
+    context.update(
+        {
+            "graph": graph,
+            "pairs": [(edge, names[edge["source"]], names[edge["target"]]) for edge in pairs],
+            "linked": sum(1 for node in graph["nodes"] if node["links"]),
+            "api_query": urlencode({name: value for name, value in query.items() if value is not None}),
+            "layout": layout.cleaned_data["layout"],
+        }
+    )
+    return render(request, "engagements/network.html", context)
+
+
+def _network_form_values(query: QueryDict) -> dict[str, str]:
+    """What the filter form shows: the query as given; a ``year`` (old links) as From and To."""
+    values = {name: query.get(name, "") for name in NETWORK_FIELDS}
+    if values["year"] and not (values["start"] or values["end"]):
+        values["start"] = values["end"] = values["year"]
+    return values
 
 
 @require_safe

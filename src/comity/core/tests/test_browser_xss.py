@@ -121,7 +121,8 @@ PAGES = [
     (f"/engagements/calendar/?year={YEAR}&month=3", True),
     (f"/engagements/calendar/?year={YEAR}&month=4", True),
     ("/engagements/vienna-document/", False),
-    (f"/engagements/network/?year={YEAR}", False),
+    (f"/engagements/network/?year={YEAR}", True),  # the hostile objective is offered as a filter
+    (f"/engagements/calendar/?view=year&year={YEAR}", True),
     ("/engagements/country/GEO/", True),
     ("/engagements/exercises/hostile-exercise/", True),
     ("/engagements/records/hostile-exercise/", True),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -153,10 +156,75 @@ class StepSerializer(serializers.Serializer):
     feedback = serializers.CharField(required=False)
 
 
+#: The most edges a network may ask to keep (``top``): more than any desk can read.
+MAX_TOP_EDGES = 5000
+
+
+_YEAR_OR_DAY = re.compile(r"(\d{4})(?:-(\d{2})-(\d{2}))?", re.ASCII)
+
+
+@extend_schema_field({"type": "string", "example": "2018 or 2018-10-25"})
+class PeriodBoundField(serializers.Field):
+    """A day, ``YYYY-MM-DD``, or a whole year, ``YYYY``: as a period's first bound a year means
+    1 January, as its last 31 December, so ``start=2018&end=2019`` covers both years."""
+
+    def __init__(self, *, last: bool, **kwargs: Any) -> None:
+        self.last = last
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> date:
+        text = str(data).strip()
+        match = _YEAR_OR_DAY.fullmatch(text)
+        try:
+            if match is None:
+                raise ValueError(text)
+            year, month, day = match.groups()
+            if month is None:
+                return date(int(year), 12, 31) if self.last else date(int(year), 1, 1)
+            return date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise serializers.ValidationError(f"{text!r} is neither a year (YYYY) nor a day (YYYY-MM-DD)") from exc
+
+    def to_representation(self, value: date) -> str:
+        return value.isoformat()
+
+
 class NetworkParams(serializers.Serializer):
-    """Query parameters of the co-participation network (the page checks them the same way)."""
+    """Query parameters of the co-participation network (the page checks them the same way).
+
+    Pass the requester as ``context["user"]``: ``objective`` resolves through ``visible_to``, so a
+    hidden objective's code gets the same error as a code that does not exist.
+    """
 
     year = serializers.IntegerField(
         required=False, min_value=MIN_YEAR, max_value=MAX_YEAR, help_text="engagements running in this year"
     )
     kind = serializers.ChoiceField(choices=EngagementKind.choices, required=False, help_text="one kind only")
+    start = PeriodBoundField(last=False, required=False, help_text="engagements running on or after this day or year")
+    end = PeriodBoundField(last=True, required=False, help_text="engagements running on or before this day or year")
+    objective = serializers.CharField(required=False, help_text="code of an objective the engagements serve")
+    min_weight = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_COUNT, default=1, help_text="links of at least this many engagements"
+    )
+    top = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_TOP_EDGES, help_text="only the heaviest links, this many"
+    )
+
+    def validate_objective(self, code: str) -> Objective:
+        user = self.context.get("user")
+        objective = Objective.objects.visible_to(user).filter(code=code).first()  # type: ignore[arg-type]
+        if objective is None:
+            raise serializers.ValidationError("no objective has this code")  # nor names it: a hidden one gets the same
+        return objective
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("start"), attrs.get("end")
+        if start is not None and end is not None and start > end:
+            raise serializers.ValidationError({"end": "the end of the period must not be before its start"})
+        return attrs
+
+
+def network_params(query: Mapping[str, str], user: object) -> NetworkParams:
+    """The network's parameters from a query string, unchecked yet; an empty value counts as
+    absent, as a form's empty field does (and as ``core.api.params.checked_query`` reads them)."""
+    return NetworkParams(data={key: value for key, value in query.items() if value != ""}, context={"user": user})

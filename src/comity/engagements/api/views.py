@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from comity.core.api.history import HistoryMixin
-from comity.core.api.params import checked_query, on_date
+from comity.core.api.params import on_date
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.engagements import prime, selectors
 from comity.engagements.api.serializers import (
@@ -30,6 +30,7 @@ from comity.engagements.api.serializers import (
     PartnerProgrammeSerializer,
     ProgrammeActivitySerializer,
     StepSerializer,
+    network_params,
 )
 from comity.engagements.filtersets import EngagementFilter
 from comity.engagements.models import Engagement, MenuItem, Objective, PartnerProgramme, ProgrammeActivity
@@ -63,8 +64,9 @@ class NetworkView(APIView):
 
     @extend_schema(parameters=[NetworkParams], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        params = checked_query(NetworkParams, request.query_params)
-        return Response(selectors.co_participation(request.user, year=params.get("year"), kind=params.get("kind", "")))
+        params = network_params(request.query_params, request.user)
+        params.is_valid(raise_exception=True)
+        return Response(selectors.co_participation(request.user, **params.validated_data))
 
 
 class AttacheNetworkView(APIView):
