@@ -175,9 +175,15 @@ def vienna_deadlines(
 
 def running_between(queryset: QuerySet[Engagement], first: date, last: date) -> QuerySet[Engagement]:
     """Engagements running on some day from ``first`` to ``last`` (a record with no end date runs
-    on its start day only, as ``in_year`` counts it)."""
+    on its start day only, as ``in_year`` counts it; a month-precision date, stored as the 1st,
+    covers its whole month, as ``engagements.spans.covered`` says)."""
+    month_first = first.replace(day=1)
+    by_month = Q(date_precision="month")
     return queryset.filter(start_date__lte=last).filter(
-        Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first)
+        Q(end_date__gte=first)
+        | (by_month & Q(end_date__gte=month_first))
+        | Q(end_date__isnull=True, start_date__gte=first)
+        | (by_month & Q(end_date__isnull=True, start_date__gte=month_first))
     )
 
 

@@ -36,6 +36,7 @@ from comity.engagements.page_params import (
     NetworkLayoutForm,
     TimelineForm,
 )
+from comity.engagements.spans import covered
 from comity.registry.models import State
 
 
@@ -168,8 +169,9 @@ def _nearest_month(records: QuerySet[Engagement], today: date, year: int | None)
 
 
 def _spans(records: QuerySet[Engagement]) -> list[tuple[Engagement, date, date]]:
-    """Each record with its first and last day (a record with no end date runs on its start day)."""
-    return [(e, e.start_date, e.end_date or e.start_date) for e in records.order_by("start_date", "title")]
+    """Each record with the first and last day it covers (``engagements.spans``): a record with no
+    end date runs on its start day, a month-precision one over its whole months."""
+    return [(e, *covered(e)) for e in records.order_by("start_date", "title") if e.start_date is not None]
 
 
 def _year_context(records: QuerySet[Engagement], year: int, link: Callable[..., str]) -> dict[str, object]:

@@ -109,6 +109,14 @@ def test_the_month_draws_one_bar_per_week_row_and_carries_its_filters(nld: Clien
     assert 'href="?kind=exercise&amp;view=year&amp;year=2018"' in page
 
 
+def test_a_month_precision_record_covers_its_whole_months(nld: Client) -> None:
+    """DEFENDER-Europe 21 ran "2021-03" to "2021-06": it is drawn through 30 June, not to 1 June."""
+    june = nld.get("/engagements/calendar/", {"year": 2021, "month": 6, "kind": "exercise"}).content.decode()
+    assert june.count('data-key="defender-europe-2021"') == len(month_weeks(2021, 6))  # a bar in every week row
+    july = nld.get("/engagements/calendar/", {"year": 2021, "month": 7, "kind": "exercise"}).content.decode()
+    assert july.count('data-key="defender-europe-2021"') == 1  # only the row that starts Monday 28 June
+
+
 def test_the_year_view_lists_each_months_records_and_shades_their_days(nld: Client) -> None:
     make_exercise("hidden-2018", title="Hidden 2018", start_date="2018-10-01", label=HIDDEN_FROM_NLD)
     page = nld.get("/engagements/calendar/", {"view": "year", "year": 2018, "kind": "exercise"}).content.decode()
