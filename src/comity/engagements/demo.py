@@ -95,7 +95,7 @@ def _demo_report() -> None:
         row = {
             "key": DEMO_REPORTED,
             "title": "Demo: command post exercise (completed, with its after-action report)",
-            "label": "NATO RESTRICTED REL TO NATO",
+            "label": "NATO CONFIDENTIAL REL TO NATO",  # the NLD analyst reads it, the RESTRICTED attaché not
             "participants": "NLD;BEL",
             "lead": "NLD",
             "status": "completed",
