@@ -244,7 +244,7 @@ def report_create(
     are no editor of its owner, ``ReportError`` (400, naming the field) for anything else.
     ``acting_user`` None is the system (the demo step): no write rule, the label floor still holds.
     """
-    records = Engagement.objects.select_for_update().select_related("label")
+    records = Engagement.objects.select_for_update(of=("self",)).select_related("label")
     if acting_user is None:
         record = records.get(pk=engagement.pk)
     else:
@@ -292,7 +292,7 @@ def report_update(
     Given achievements replace those of the objectives the writer may see; those of objectives
     hidden from them stay. Nothing is written (and no change-log entry) when nothing changed.
     """
-    queryset = AfterActionReport.objects.select_for_update().select_related("engagement__label")
+    queryset = AfterActionReport.objects.select_for_update(of=("self",)).select_related("engagement__label")
     if acting_user is None:
         current = queryset.get(pk=report.pk)
     else:
