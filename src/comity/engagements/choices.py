@@ -106,3 +106,16 @@ class MeasureType(models.TextChoices):
     OBSERVATION = "observation", "Observation"
     INSPECTION = "inspection", "Inspection"
     EVALUATION_VISIT = "evaluation_visit", "Evaluation visit"
+
+
+class Achievement(models.TextChoices):
+    """How far an engagement met one of its objectives, as its after-action report judges.
+
+    A four-step scale rather than a score: reports are written by staff officers, not measured,
+    and "not assessed" keeps an objective the report did not judge apart from one it judged unmet.
+    """
+
+    ACHIEVED = "achieved", "Achieved"
+    PARTLY = "partly_achieved", "Partly achieved"
+    NOT_ACHIEVED = "not_achieved", "Not achieved"
+    NOT_ASSESSED = "not_assessed", "Not assessed"

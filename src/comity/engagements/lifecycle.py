@@ -57,3 +57,20 @@ def check_timing(target: str, *, start: date | None, end: date | None, precision
         finish = end or start
         if finish is not None and today < last_day(finish, precision):
             raise TransitionError(f"it cannot be completed before it ends ({last_day(finish, precision)})")
+
+
+#: The refusal of a move to ``assessed`` without a report: the same words whether there is no
+#: report or only one the mover may not read, so the answer never confirms a hidden report.
+REPORT_NEEDED = (
+    "an engagement becomes assessed on its after-action report: write the report first (one you may read must exist)"
+)
+
+
+def check_report(target: str, *, has_report: bool) -> None:
+    """Refuse ``assessed`` until the engagement has an after-action report the mover may read.
+
+    Assessment is the judgement the report records; an engagement marked assessed without one
+    would say it had been judged when nothing says how.
+    """
+    if target == Status.ASSESSED and not has_report:
+        raise TransitionError(REPORT_NEEDED)

@@ -14,6 +14,7 @@ from django.db import models
 
 from comity.core.models import LabelledModel
 from comity.engagements.choices import (
+    Achievement,
     ActivityRole,
     AgreementStatus,
     AgreementType,
@@ -270,3 +271,82 @@ class ConfidenceBuildingMeasure(Engagement):
         Exercise, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
     )
     due_date = models.DateField(null=True, blank=True)
+
+
+class AfterActionReport(LabelledModel):
+    """What an engagement achieved and taught: one report per engagement, after it has run.
+
+    Its label is at least the engagement's (``core.derivation``: a report about a record is never
+    kept below it) and its owner is the engagement's, so the engagement's editors write it. The
+    rows beside it (achievements, observations, feedback) share its label through ``label_from``.
+    """
+
+    engagement = models.OneToOneField(Engagement, on_delete=models.PROTECT, related_name="after_action_report")
+    summary = models.TextField(help_text="What happened, in a few sentences.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated", "pk"]
+
+    def __str__(self) -> str:
+        return f"After-action report {self.engagement_id}"
+
+
+class ObjectiveAchievement(models.Model):
+    """How far the engagement met one of its objectives (a rating from ``Achievement``, and why)."""
+
+    #: Its change-log entries carry the report's label (``core.audit``).
+    label_from: ClassVar[str] = "report"
+
+    report = models.ForeignKey(AfterActionReport, on_delete=models.CASCADE, related_name="achievements")
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="+")
+    rating = models.CharField(max_length=16, choices=Achievement.choices, default=Achievement.NOT_ASSESSED)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["objective__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "objective"], name="achievement_one_per_objective"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id}: {self.rating}"
+
+
+class ReportObservation(models.Model):
+    """One observation of the report, written up as NATO's lessons-learned practice does:
+    observation, discussion, conclusion, recommendation (the JALLC handbook's "ODCR")."""
+
+    label_from: ClassVar[str] = "report"
+
+    report = models.ForeignKey(AfterActionReport, on_delete=models.CASCADE, related_name="observations")
+    position = models.PositiveSmallIntegerField()
+    observation = models.TextField()
+    discussion = models.TextField(blank=True)
+    conclusion = models.TextField(blank=True)
+    recommendation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["report", "position"], name="observation_unique_position")]
+
+    def __str__(self) -> str:
+        return f"Observation {self.position}"
+
+
+class ParticipantFeedback(models.Model):
+    """What a participating nation said of a partnership (PRIME) activity."""
+
+    label_from: ClassVar[str] = "report"
+
+    report = models.ForeignKey(AfterActionReport, on_delete=models.CASCADE, related_name="feedback")
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["state__iso3"]
+        constraints = [models.UniqueConstraint(fields=["report", "state"], name="feedback_one_per_nation")]
+
+    def __str__(self) -> str:
+        return f"Feedback of {self.state_id}"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from comity.core.labels import LabelError, label_from_marking
 from comity.core.selectors import access_or_404, audit_history
-from comity.engagements import prime, selectors, services
+from comity.engagements import prime, selectors, services, views
 from comity.engagements.choices import ActivityRole
 from comity.engagements.models import MenuItem, PartnerProgramme, ProgrammeActivity
 
@@ -81,6 +81,7 @@ def activity_detail(request: HttpRequest, key: str) -> HttpResponse:
             role__in=[ActivityRole.PROPOSER, ActivityRole.APPROVER], user_id=user.pk
         ).exists(),
         "history": audit_history(user, activity),
+        **views.report_section(user, activity),
     }
     return render(request, "engagements/activity.html", context)
 

@@ -16,12 +16,16 @@ from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.models import LabelledModel
 from comity.core.selectors import access_or_404
 from comity.engagements import vienna
+from comity.engagements.choices import Status
 from comity.engagements.kinds import KIND_MODELS, kind_fields
 from comity.engagements.models import (
+    AfterActionReport,
     Engagement,
     EngagementParticipant,
     Exercise,
     Objective,
+    ObjectiveAchievement,
+    ParticipantFeedback,
     PartnerProgramme,
     ProgrammeActivity,
 )
@@ -322,3 +326,48 @@ def lead_columns(code: str) -> dict[str, Any]:
     if state is None:
         raise LookupError(f"{code!r} is neither an organisation nor a state (an organisation code or ISO3 code).")
     return {"lead_state": state, "lead_organisation": None}
+
+
+def reports_visible(user: User | AnonymousUser) -> QuerySet[AfterActionReport]:
+    """After-action reports the user may see, each with its engagement and rows in a fixed number
+    of queries; the achievements are only those of objectives the user may see (the others are
+    absent, not named)."""
+    objectives = Objective.objects.visible_to(user)
+    achievements = ObjectiveAchievement.objects.filter(objective__in=objectives.values("pk")).select_related(
+        "objective__label"
+    )
+    return (
+        AfterActionReport.objects.visible_to(user)
+        .select_related("engagement", *LABEL_SELECT)
+        .prefetch_related(
+            *LABEL_PREFETCH,
+            Prefetch("achievements", queryset=achievements),
+            "observations",
+            Prefetch("feedback", queryset=ParticipantFeedback.objects.select_related("state")),
+        )
+    )
+
+
+def report_visible(user: User | AnonymousUser, key: str) -> AfterActionReport:
+    """The report of the engagement ``key``; 404 when either is missing or hidden, alike."""
+    return access_or_404(reports_visible(user), user, engagement__key=key)
+
+
+def report_of(user: User | AnonymousUser, engagement: Engagement) -> AfterActionReport | None:
+    """The report of an engagement the user sees, or None when there is none they may see."""
+    return reports_visible(user).filter(engagement=engagement).first()
+
+
+def reports_due(user: User | AnonymousUser) -> QuerySet[Engagement]:
+    """Completed engagements the user may write a report for (editors of their owner) that have
+    none yet, the longest finished first: the desk's "reports due" list.
+
+    An engagement whose report exists is not due, whether or not the user may read that report.
+    """
+    return (
+        Engagement.objects.editable_by(user, "create")
+        .filter(status=Status.COMPLETED, after_action_report__isnull=True)
+        .select_related(*LABEL_SELECT)
+        .prefetch_related(*LABEL_PREFETCH)
+        .order_by("end_date", "start_date", "key")
+    )

@@ -23,8 +23,14 @@ from comity.engagements.bulk import NewRecord, bulk_create_engagements
 from comity.engagements.choices import EngagementKind, ObjectiveLevel, ParticipantRole, Status
 from comity.engagements.importing import ExerciseRow, ParsedFile, Reject
 from comity.engagements.kinds import KIND_MODELS
-from comity.engagements.lifecycle import TransitionError, allowed_from, check_timing, check_transition
-from comity.engagements.models import Engagement, EngagementParticipant, Exercise, Objective
+from comity.engagements.lifecycle import (
+    TransitionError,
+    allowed_from,
+    check_report,
+    check_timing,
+    check_transition,
+)
+from comity.engagements.models import AfterActionReport, Engagement, EngagementParticipant, Exercise, Objective
 from comity.registry.models import Organisation, State
 
 if TYPE_CHECKING:
@@ -260,6 +266,7 @@ def _check_move(acting_user: User | None, record: Engagement, to: str) -> None:
 
     Approval needs an approver of the owner (four-eyes); every other move an editor. A partnership
     activity is approved only through its PRIME approval step, which checks the programme's rule.
+    Assessment needs an after-action report the mover may read (``lifecycle.check_report``).
     The write rule is asked first: whoever may not move the record hears that (403), not whether
     the move would otherwise have been possible.
     """
@@ -272,6 +279,11 @@ def _check_move(acting_user: User | None, record: Engagement, to: str) -> None:
     check_timing(
         to, start=record.start_date, end=record.end_date, precision=record.date_precision, today=timezone.localdate()
     )
+    if to == Status.ASSESSED:
+        reports = AfterActionReport.objects.filter(engagement=record.pk)
+        if acting_user is not None:
+            reports = reports.visible_to(acting_user)
+        check_report(to, has_report=reports.exists())
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comity.engagements import programme_views, record_views, views
+from comity.engagements import programme_views, record_views, report_views, views
 
 app_name = "engagements"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("records/<slug:key>/", views.record_detail, name="record"),
     path("records/<slug:key>/transition/", views.engagement_transition, name="transition"),
     path("records/<slug:key>/edit/", record_views.record_edit, name="record-edit"),
+    path("records/<slug:key>/report/", report_views.report_detail, name="report"),
+    path("records/<slug:key>/report/edit/", report_views.report_edit, name="report-edit"),
     path("new/<str:kind>/", record_views.record_create, name="record-create"),
     path("attache-network/", views.attache_network, name="attache-network"),
     path("programmes/", programme_views.programme_list, name="programmes"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar as calendar_module
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,16 +20,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from comity.core.authority import WriteAction
+from comity.core.permissions import write_decision
 from comity.core.selectors import access_or_404, audit_history
-from comity.engagements import selectors, services
+from comity.engagements import reports, selectors, services
 from comity.engagements.api.serializers import network_params
 from comity.engagements.calendar_grid import busy_days, month_weeks, week_rows
-from comity.engagements.choices import EngagementKind
+from comity.engagements.choices import EngagementKind, Status
 from comity.engagements.filtersets import EngagementFilter
 from comity.engagements.forms import creatable_kinds, may_edit
 from comity.engagements.kinds import kind_fields
 from comity.engagements.lifecycle import TransitionError
-from comity.engagements.models import Engagement, Objective
+from comity.engagements.models import AfterActionReport, Engagement, Objective
 from comity.engagements.page_params import (
     CALENDAR_YEARS,
     NETWORK_LAYOUTS,
@@ -38,6 +41,11 @@ from comity.engagements.page_params import (
 )
 from comity.engagements.spans import covered
 from comity.registry.models import State
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from comity.core.models import User
 
 
 def _filtered(request: HttpRequest) -> EngagementFilter:
@@ -212,8 +220,27 @@ def exercise_detail(request: HttpRequest, key: str) -> HttpResponse:
             "history": history,
             "next_states": services.moves_allowed(request.user, exercise),
             "may_edit": may_edit(request.user, exercise),
+            **report_section(request.user, exercise),
         },
     )
+
+
+def report_section(user: User | AnonymousUser, engagement: Engagement) -> dict[str, Any]:
+    """What an engagement's page shows of its report: the report when the reader may see it, the
+    link to write one when they may, and the move to assessed when it is allowed now."""
+    report = selectors.report_of(user, engagement)
+    may_write = (
+        report is None
+        and engagement.status in reports.REPORTABLE
+        and bool(write_decision(user, WriteAction.CREATE, None, engagement.owner))
+    )
+    editable = AfterActionReport.objects.editable_by(user).filter(pk=report.pk) if report is not None else None
+    return {
+        "report": report,
+        "may_write_report": may_write,
+        "may_edit_report": editable is not None and editable.exists(),
+        "may_assess": Status.ASSESSED in services.moves_allowed(user, engagement),
+    }
 
 
 def detail_url(engagement: Engagement) -> str:
@@ -246,6 +273,7 @@ def record_detail(request: HttpRequest, key: str) -> HttpResponse:
             "next_states": services.moves_allowed(request.user, record),
             "may_edit": may_edit(request.user, record),
             "participants": record.participants.all(),
+            **report_section(request.user, record),
         },
     )
 

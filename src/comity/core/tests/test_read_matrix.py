@@ -40,10 +40,13 @@ from comity.core.testing.url_coverage import declared_methods, iter_views
 from comity.engagements.choices import EngagementKind
 from comity.engagements.kinds import KIND_MODELS
 from comity.engagements.models import (
+    AfterActionReport,
+    Engagement,
     EngagementParticipant,
     Exercise,
     MenuItem,
     Objective,
+    ObjectiveAchievement,
     PartnerProgramme,
     ProgrammeActivity,
 )
@@ -197,6 +200,21 @@ def _build() -> World:
             Record(marker(index, "P"), label.pk, "programme", str(programme.pk)),
             Record(marker(index, "T"), label.pk, "activity", activity.key),
         ]
+        # After-action reports: one on the exercise under its label (read at every sample), one
+        # above its agreement's label (NATO SECRET, same release), which the agreement's page must not leak.
+        report = AfterActionReport.objects.create(
+            engagement=exercise, label=label, owner="NLD", summary=marker(index, "R")
+        )
+        ObjectiveAchievement.objects.create(report=report, objective=objective, rating="achieved")
+        records.append(Record(marker(index, "R"), label.pk, "report", exercise.key))
+        higher = marking.replace(marking.partition(" REL TO ")[0], "NATO SECRET") if marking != "PUBLIC" else marking
+        if higher != marking:
+            agreement = Engagement.objects.get(key=f"rm-agreements-{index}")
+            secret = label_from_marking(higher)
+            AfterActionReport.objects.create(
+                engagement=agreement, label=secret, owner="NLD", summary=marker(index, "S")
+            )
+            records.append(Record(marker(index, "S"), secret.pk, "report", agreement.key))
     users = {}
     for nation in NATIONS:
         for clearance in CLEARANCES:
@@ -331,6 +349,14 @@ READ_URLS: dict[str, list[str]] = {
     "api/events/events/": ["/api/events/events/?source=RUS&target=UKR&period=2014&limit=5"],
     "api/events/alerts/": ["/api/events/alerts/"],
     "api/events/tension/": ["/api/events/tension/?period=2014"],
+    "engagements/records/<slug:key>/report/": ["{report}/engagements/records/{ref}/report/"],
+    "engagements/records/<slug:key>/report/edit/": [
+        "{report}/engagements/records/{ref}/report/edit/",
+        "{exercise}/engagements/records/{ref}/report/edit/",
+    ],
+    "api/engagements/reports/$": ["/api/engagements/reports/?limit=1000"],
+    "api/engagements/reports/(?P<key>[^/.]+)/$": ["{report}/api/engagements/reports/{ref}/"],
+    "api/engagements/reports/(?P<key>[^/.]+)/history/$": ["{report}/api/engagements/reports/{ref}/history/"],
 }
 #: Routes that show no record: the sign-in form and the API's schema and its docs page.
 EXEMPT = ("accounts/login/", "api/schema/", "api/docs/", "admin/")
@@ -345,6 +371,7 @@ COUNTED = [
     ("/api/engagements/menu/?limit=1000", "menu"),
     ("/api/engagements/programmes/?limit=1000", "programme"),
     *((f"/api/engagements/{prefix}/?q=RM&limit=1000", prefix) for prefix in KIND_PREFIXES),
+    ("/api/engagements/reports/?limit=1000", "report"),
 ]
 
 

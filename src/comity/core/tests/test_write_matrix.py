@@ -30,13 +30,17 @@ from comity.core.labels import label_from_marking
 from comity.core.models import AuditEntry, ConfidentialityLabel, RoleAssignment, User
 from comity.core.testing.factories import make_user
 from comity.core.testing.url_coverage import write_routes
-from comity.engagements import prime
+from comity.engagements import prime, reports
 from comity.engagements.choices import Status
 from comity.engagements.models import (
     ActivityAssignment,
+    AfterActionReport,
     Engagement,
     EngagementParticipant,
+    ObjectiveAchievement,
+    ParticipantFeedback,
     ProgrammeActivity,
+    ReportObservation,
 )
 from comity.engagements.tests.factories import make_menu_item, make_programme
 from comity.engagements.tests.helpers import EXAMPLES, PAGE_KINDS, create
@@ -154,7 +158,23 @@ def _world(tmp_path: Path) -> World:
         prime.activity_invite(acting_user=staff, activity=steps[step], nations=["NLD"])
     prime.activity_register(acting_user=world.people["editor"], activity=steps["report"], personnel=3)
     ProgrammeActivity.objects.filter(pk=steps["report"].pk).update(status=Status.COMPLETED)
+    _report_world(world, proposer)
     return world
+
+
+def _report_world(world: World, proposer: Client) -> None:
+    """Two completed NLD exercises: one without an after-action report, one with (the editor's)."""
+    for name in ("aar-new", "aar-edit"):
+        key = f"wm-{name}"
+        assert create(proposer, "exercises", key, label="PUBLIC").status_code == 201
+        Engagement.objects.filter(key=key).update(status=Status.COMPLETED)
+        world.keys[name] = key
+    reports.report_create(
+        acting_user=world.people["editor"],
+        engagement=Engagement.objects.get(key=world.keys["aar-edit"]),
+        label=label_from_marking("PUBLIC"),
+        summary="Matrix report.",
+    )
 
 
 def _fingerprint() -> tuple[Any, ...]:
@@ -167,6 +187,10 @@ def _fingerprint() -> tuple[Any, ...]:
         ActivityAssignment,
         CountryNote,
         RoleAssignment,
+        AfterActionReport,
+        ObjectiveAchievement,
+        ReportObservation,
+        ParticipantFeedback,
     )
     rows = tuple(tuple(model.objects.order_by("pk").values_list()) for model in models)
     return (*rows, AuditEntry.objects.count(), ConfidentialityLabel.objects.count())
@@ -320,6 +344,84 @@ def _cli_import(client: Client, world: World, who: str) -> Any:
     return None
 
 
+def _report_body(world: World) -> dict[str, Any]:
+    return {"engagement": world.keys["aar-new"], "label": "PUBLIC", "summary": "Written by the matrix."}
+
+
+def _report_api_create(client: Client, world: World, who: str) -> Any:
+    return _json(client, "post", "/api/engagements/reports/", _report_body(world))
+
+
+def _report_api_patch(client: Client, world: World, who: str) -> Any:
+    return _json(client, "patch", f"/api/engagements/reports/{world.keys['aar-edit']}/", {"summary": "Changed."})
+
+
+def _report_page(name: str) -> Callable[[Client, World, str], Any]:
+    def act(client: Client, world: World, who: str) -> Any:
+        body = {
+            "summary": f"Written on the page by {who}.",
+            "rating-partnerships": "achieved",
+            "obs-TOTAL_FORMS": "1",
+            "obs-INITIAL_FORMS": "0",
+            "obs-0-observation": "Seen.",
+            "label_classification": "PUBLIC",
+        }
+        return client.post(reverse("engagements:report-edit", args=[world.keys[name]]), body)
+
+    return act
+
+
+def _assess_api(name: str) -> Callable[[Client, World, str], Any]:
+    def act(client: Client, world: World, who: str) -> Any:
+        url = f"/api/engagements/exercises/{world.keys[name]}/transition/"
+        return _json(client, "post", url, {"to": "assessed"})
+
+    return act
+
+
+def _assess_page(name: str) -> Callable[[Client, World, str], Any]:
+    def act(client: Client, world: World, who: str) -> Any:
+        return client.post(reverse("engagements:transition", args=[world.keys[name]]), {"to": "assessed"})
+
+    return act
+
+
+#: After-action reports: written and changed by the owner's editors; assessment needs one.
+REPORT_SCENARIOS = [
+    Scenario("report-api-create", "api/engagements/reports/$", "POST", _report_api_create, frozenset(NLD_EDITORS)),
+    Scenario(
+        "report-api-patch",
+        "api/engagements/reports/(?P<key>[^/.]+)/$",
+        "PATCH",
+        _report_api_patch,
+        frozenset(NLD_EDITORS),
+    ),
+    *(
+        Scenario(
+            f"report-page-{name}",
+            "engagements/records/<slug:key>/report/edit/",
+            "POST",
+            _report_page(name),
+            frozenset(NLD_EDITORS),
+        )
+        for name in ("aar-new", "aar-edit")
+    ),
+    *(
+        Scenario(
+            f"assess-{channel}-{name}",
+            route,
+            "POST",
+            act(name),
+            frozenset(NLD_EDITORS if name == "aar-edit" else ()),
+        )
+        for name in ("aar-new", "aar-edit")
+        for channel, route, act in (
+            ("api", "api/engagements/exercises/(?P<key>[^/.]+)/transition/$", _assess_api),
+            ("page", "engagements/records/<slug:key>/transition/", _assess_page),
+        )
+    ),
+]
+
 STEP_BODIES = {
     "approve": {},
     "invite": {"nations": ["FIN"]},
@@ -407,6 +509,7 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario("plan-api-calendar", "api/planning/calendar/", "POST", _api_solve("calendar"), frozenset(), compute=True),
     Scenario("cli-import", "", "CLI", _cli_import, frozenset(NLD_EDITORS)),
+    *REPORT_SCENARIOS,
 ]
 
 #: How a refused write may answer: a page redirects back with the reason, the API says 4xx.

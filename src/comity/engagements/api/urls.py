@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from comity.engagements.api import views
 from comity.engagements.api.kinds import ROUTES, kind_viewset
+from comity.engagements.api.reports import AfterActionReportViewSet
 
 router = SimpleRouter()
 router.register("objectives", views.ObjectiveViewSet, basename="objective")
@@ -10,6 +11,7 @@ router.register("engagements", views.EngagementViewSet, basename="engagement")
 router.register("menu", views.MenuItemViewSet, basename="menuitem")
 router.register("programmes", views.PartnerProgrammeViewSet, basename="programme")
 router.register("activities", views.ProgrammeActivityViewSet, basename="activity")
+router.register("reports", AfterActionReportViewSet, basename="report")
 for prefix, kind in ROUTES.items():
     router.register(prefix, kind_viewset(kind, prefix), basename=kind)
 

@@ -109,7 +109,8 @@ def test_pages(client_nld: Client, exercises: None) -> None:
     assert "Api A" in country
     assert re.search(r"2018: [1-9]", country)
     detail = client_nld.get("/engagements/exercises/api-a/").content.decode()
-    assert "Norway" in detail and "Mark assessed" in detail
+    # Completed, without an after-action report: the page offers to write one, not to assess.
+    assert "Norway" in detail and 'id="write-report"' in detail and "assessed" not in detail
     assert client_nld.get("/engagements/exercises/api-c/").status_code == 404
 
 
