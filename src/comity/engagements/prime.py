@@ -37,6 +37,7 @@ from comity.engagements.models import (
     PartnerProgramme,
     ProgrammeActivity,
 )
+from comity.engagements.reports import partner_activity_report
 from comity.engagements.services import engagement_insert
 from comity.registry.models import State
 
@@ -203,7 +204,8 @@ def activity_register(*, acting_user: User, activity: ProgrammeActivity, personn
 
 @transaction.atomic
 def activity_report(*, acting_user: User, activity: ProgrammeActivity, feedback: str) -> ProgrammeActivity:
-    """File the feedback report; the completed activity becomes assessed."""
+    """File the feedback report; the completed activity gets its after-action report (the feedback
+    as its summary, unless one was written already) and becomes assessed."""
     _expect(activity, Workflow.REGISTERED)
     if activity.status != Status.COMPLETED:
         raise WorkflowError("the feedback report follows a completed activity; mark it completed first")
@@ -221,4 +223,6 @@ def activity_report(*, acting_user: User, activity: ProgrammeActivity, feedback:
         raise WriteDenied("the feedback report needs the role you proposed or approved the activity in")
     if not feedback.strip():
         raise WorkflowError("the feedback report is empty")
+    # Assessed needs an after-action report (as every move to assessed does): the feedback files one.
+    partner_activity_report(acting_user=acting_user, activity=activity, feedback=feedback.strip())
     return _move(activity, acting_user, Workflow.REPORTED, feedback=feedback.strip(), status=Status.ASSESSED)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from comity.core.audit import audit_entry, snapshot
+from comity.core.audit import audit_entry, audit_record, snapshot
 from comity.core.authority import WriteAction
 from comity.core.derivation import uncovered_by
 from comity.core.models.audit import AuditAction
@@ -250,6 +250,42 @@ def report_create(
     else:
         record = access_or_404(records, acting_user, pk=engagement.pk)
         require_write(acting_user, WriteAction.CREATE, None, record.owner)
+    return _create(
+        acting_user,
+        record,
+        label=label,
+        summary=summary,
+        achievements=achievements,
+        observations=observations,
+        feedback=feedback,
+    )
+
+
+def partner_activity_report(*, acting_user: User, activity: Engagement, feedback: str) -> AfterActionReport:
+    """The after-action report a PRIME feedback step files for its activity (``prime.activity_report``).
+
+    The PRIME step has already applied its own rule (the proposer or approver, in the role they
+    acted in), which is the write rule for this report; the feedback is its summary, at the
+    activity's label. An activity that already has a report keeps it.
+    """
+    existing = AfterActionReport.objects.filter(engagement=activity.pk).first()
+    if existing is not None:
+        return existing
+    record = Engagement.objects.select_for_update(of=("self",)).select_related("label").get(pk=activity.pk)
+    return _create(acting_user, record, label=record.label, summary=feedback)
+
+
+def _create(
+    acting_user: User | None,
+    record: Engagement,
+    *,
+    label: ConfidentialityLabel,
+    summary: str,
+    achievements: Sequence[AchievementInput] = (),
+    observations: Sequence[ObservationInput] = (),
+    feedback: Sequence[FeedbackInput] = (),
+) -> AfterActionReport:
+    """Check and write a report of ``record``, whose write rule the caller has applied."""
     if record.status not in REPORTABLE:
         raise ReportError(
             "engagement",
@@ -265,14 +301,16 @@ def report_create(
     feedback = _check_feedback(record, list(feedback))
     report = AfterActionReport.objects.create(engagement=record, label=label, owner=record.owner, summary=summary)
     _write_rows(report, achievements=achievements, keep=[], observations=observations, feedback=feedback)
-    audit_entry(
-        acting_user=acting_user,
-        action=AuditAction.CREATE,
-        instance=report,
-        before=None,
-        after=report_snapshot(report),
-        linked=_linked_objectives(report),
-    ).save()
+    audit_record(
+        audit_entry(
+            acting_user=acting_user,
+            action=AuditAction.CREATE,
+            instance=report,
+            before=None,
+            after=report_snapshot(report),
+            linked=_linked_objectives(report),
+        )
+    )
     return report
 
 
@@ -326,12 +364,14 @@ def report_update(
     current.save()
     _write_rows(current, achievements=achievements, keep=hidden, observations=observations, feedback=feedback)
     after = report_snapshot(current)
-    audit_entry(
-        acting_user=acting_user,
-        action=AuditAction.UPDATE,
-        instance=current,
-        before=before,
-        after=after,
-        linked=_linked_objectives(current),
-    ).save()
+    audit_record(
+        audit_entry(
+            acting_user=acting_user,
+            action=AuditAction.UPDATE,
+            instance=current,
+            before=before,
+            after=after,
+            linked=_linked_objectives(current),
+        )
+    )
     return current

@@ -11,7 +11,7 @@ from comity.core.labels import label_from_marking
 from comity.core.permissions import WriteDenied
 from comity.core.testing.factories import make_user
 from comity.engagements import prime
-from comity.engagements.models import ProgrammeActivity
+from comity.engagements.models import AfterActionReport, ProgrammeActivity
 from comity.engagements.services import engagement_transition
 from comity.engagements.tests.factories import make_menu_item, make_programme
 
@@ -63,6 +63,9 @@ def test_the_whole_workflow_with_roles_and_history() -> None:
     prime.activity_report(acting_user=proposer, activity=activity, feedback="Went well.")
     activity.refresh_from_db()
     assert (activity.workflow, activity.status, activity.feedback) == ("reported", "assessed", "Went well.")
+    # Assessed needs an after-action report: the feedback step filed it, at the activity's label.
+    report = AfterActionReport.objects.get(engagement=activity)
+    assert (report.summary, report.label_id) == ("Went well.", activity.label_id)
     roles = list(activity.assignments.values_list("role", flat=True))
     assert roles == ["proposer", "approver", "invitee", "invitee", "registrant"]
 
