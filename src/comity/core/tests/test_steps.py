@@ -102,6 +102,7 @@ def test_setup_calls_each_apps_loader_in_order() -> None:
     assert heads == [
         "security policies",  # core
         "State",  # registry
+        "StateName",
         "Organisation",
         "PartnershipFramework",
         "Membership",
