@@ -226,8 +226,8 @@ def changes_to_owned_records(user: User | AnonymousUser) -> QuerySet[AuditEntry]
             Q(
                 content_type=types[model],
                 object_id__in=model._default_manager.filter(owner__in=scopes)
-                .annotate(key=Cast("pk", CharField()))
-                .values("key"),
+                .annotate(desk_object_id=Cast("pk", CharField()))
+                .values("desk_object_id"),
             )
             for model in models
         ),
