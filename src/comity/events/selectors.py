@@ -213,7 +213,7 @@ DESK_ALERT_POOL = 500
 
 def followed_nations(user: User | AnonymousUser) -> frozenset[str]:
     """The nations the user follows: their own and every nation of its groups today (NATO, EU,
-    a partnership framework). There is no per-user follow list; docs/events.md says why."""
+    a partnership framework). There is no per-user follow list; docs/desk.md says why."""
     from django.conf import settings
     from django.utils import timezone
     from django.utils.module_loading import import_string

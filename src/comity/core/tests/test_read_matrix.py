@@ -322,6 +322,8 @@ READ_URLS: dict[str, list[str]] = {
     "api/events/events/": ["/api/events/events/?source=RUS&target=UKR&period=2014&limit=5"],
     "api/events/alerts/": ["/api/events/alerts/"],
     "api/events/tension/": ["/api/events/tension/?period=2014"],
+    "desk/attention/": ["/desk/attention/"],
+    "api/desk/": ["/api/desk/", "/api/desk/?all=true"],
 }
 #: Routes that show no record: the sign-in form and the API's schema and its docs page.
 EXEMPT = ("accounts/login/", "api/schema/", "api/docs/", "admin/")
