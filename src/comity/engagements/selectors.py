@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from comity.core.authority import WriteAction
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.models import LabelledModel
-from comity.core.selectors import access_or_404
+from comity.core.permissions import writable_owners, write_decision
+from comity.core.selectors import access_or_404, owned_scopes
 from comity.engagements import vienna
 from comity.engagements.choices import ActivityRole, EngagementKind, ParticipantRole, Status, Workflow
 from comity.engagements.kinds import KIND_MODELS, kind_fields
@@ -263,8 +265,6 @@ def overtaken_by_calendar(queryset: QuerySet[E], today: date) -> QuerySet[E]:
 
 def needing_attention(user: User | AnonymousUser, today: date) -> QuerySet[Engagement]:
     """The overtaken records of the scopes the user may move records for, oldest first."""
-    from comity.core.authority import WriteAction
-
     editable = Engagement.objects.editable_by(user, WriteAction.MOVE)  # type: ignore[arg-type]
     return (
         overtaken_by_calendar(editable, today)
@@ -274,7 +274,7 @@ def needing_attention(user: User | AnonymousUser, today: date) -> QuerySet[Engag
     )
 
 
-def _overtaken_text(record: Engagement, today: date) -> str:
+def _overtaken_text(record: Engagement) -> str:
     if record.status == Status.ONGOING and record.end_date is not None:
         return f"{record.title}: ongoing, but it ended on {last_day(record.end_date, record.date_precision)}"
     return f"{record.title}: {record.get_status_display().lower()}, but it started on {record.start_date}"
@@ -287,7 +287,7 @@ def desk_attention(user: User | AnonymousUser, limit: int | None) -> list[DeskIt
 
     today = timezone.localdate()
     return [
-        DeskItem(text=_overtaken_text(r, today), labels=(r.label,), url=detail_url(r), when=r.start_date)
+        DeskItem(text=_overtaken_text(r), labels=(r.label,), url=detail_url(r), when=r.start_date)
         for r in needing_attention(user, today)[:limit]
     ]
 
@@ -301,8 +301,6 @@ def approvals_waiting(user: User | AnonymousUser) -> list[tuple[Engagement, str]
     asked per record with the services' own ``write_decision``, so nobody is shown their own
     proposal or last change to approve.
     """
-    from comity.core.authority import WriteAction
-    from comity.core.permissions import write_decision
     from comity.engagements import prime
 
     planned = (
@@ -314,14 +312,14 @@ def approvals_waiting(user: User | AnonymousUser) -> list[tuple[Engagement, str]
     by_model: dict[type[Engagement], list[int]] = {}
     for pk, kind in planned.values_list("pk", "kind"):
         by_model.setdefault(KIND_MODELS.get(kind, Engagement), []).append(pk)
-    managed = activities_visible(user).filter(owner__in=_owners(user, WriteAction.MANAGE_PROGRAMME))
+    managed = activities_visible(user).filter(owner__in=writable_owners(user, WriteAction.MANAGE_PROGRAMME))
     nation = getattr(user, "nationality", "")
     invited = (
         activities_visible(user)
         .filter(workflow=Workflow.INVITED, assignments__role=ActivityRole.INVITEE, assignments__state__iso3=nation)
         .exclude(participants__state__iso3=nation, participants__role=ParticipantRole.PARTICIPANT)
         .distinct()
-        if nation and nation in _owners(user, WriteAction.CREATE)
+        if nation and nation in writable_owners(user, WriteAction.CREATE)
         else ProgrammeActivity.objects.none()
     )
     waiting: list[tuple[Engagement, str]] = [
@@ -337,12 +335,6 @@ def approvals_waiting(user: User | AnonymousUser) -> list[tuple[Engagement, str]
     waiting += [(a, "invite nations to") for a in managed.filter(workflow=Workflow.APPROVED)]
     waiting += [(a, f"register {nation} for") for a in invited]
     return sorted(waiting, key=lambda pair: (pair[0].start_date or date.max, pair[0].key))
-
-
-def _owners(user: User | AnonymousUser, action: str) -> list[str]:
-    from comity.core.permissions import writable_owners
-
-    return writable_owners(user, action)
 
 
 def desk_approvals(user: User | AnonymousUser, limit: int | None) -> list[DeskItem]:
@@ -364,8 +356,6 @@ def desk_approvals(user: User | AnonymousUser, limit: int | None) -> list[DeskIt
 def vienna_falling_due(user: User | AnonymousUser, today: date) -> list[tuple[Exercise, vienna.Notifiability]]:
     """Notifiable exercises of the user's nation or scopes that have not started yet, by the
     last day of their notification (those past it first: they are late)."""
-    from comity.core.selectors import owned_scopes
-
     nation = getattr(user, "nationality", "")
     ours = Q(owner__in=owned_scopes(user))
     if nation:
