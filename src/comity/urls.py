@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from comity.core.api.views import DeskView
+
 urlpatterns = [
     path("", include("comity.core.urls")),
     path("registry/", include("comity.registry.urls")),
@@ -12,6 +14,7 @@ urlpatterns = [
     path("events/", include("comity.events.urls")),
     path("admin/", admin.site.urls),
     path("api/core/", include("comity.core.api.urls")),
+    path("api/desk/", DeskView.as_view(), name="api-desk"),
     path("api/registry/", include("comity.registry.api.urls")),
     path("api/engagements/", include("comity.engagements.api.urls")),
     path("api/events/", include("comity.events.api.urls")),

@@ -1,8 +1,15 @@
 """App configuration for ``comity.core``; its setup and demo steps are described in ``core.steps``."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 
 from comity.core.steps import Say
+
+if TYPE_CHECKING:
+    from comity.core.desk import Panel
 
 
 class CoreConfig(AppConfig):
@@ -25,3 +32,18 @@ class CoreConfig(AppConfig):
         from comity.core.demo import demo_users_load
 
         demo_users_load()
+
+    def desk_panels(self) -> list[Panel]:
+        """Recent changes by others to the records of the user's scopes (``core.desk``)."""
+        from comity.core.desk import Panel
+        from comity.core.selectors import desk_changes
+
+        return [
+            Panel(
+                key="changes",
+                title="Recent changes to your records",
+                items=desk_changes,
+                empty="No one else has changed records of your scopes.",
+                needs_attention=False,
+            )
+        ]

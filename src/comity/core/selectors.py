@@ -31,6 +31,7 @@ from comity.core.models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from comity.core.desk import DeskItem
     from comity.core.models import User
 
 M = TypeVar("M", bound=Model)
@@ -183,3 +184,80 @@ def audit_history(user: User | AnonymousUser, record: Model) -> QuerySet[AuditEn
     return audit_entries_visible(user).filter(
         object_id=str(record.pk), content_type__in=[ct.pk for ct in types.values()]
     )
+
+
+def owned_scopes(user: User | AnonymousUser) -> list[str]:
+    """The scopes whose records ``user`` keeps: those they hold a writing role for (editor,
+    approver, programme manager). A user owns no record of their own; their scope does."""
+    from comity.core.authority import WriteAction, scopes_for
+    from comity.core.permissions import actor_for
+
+    actor = actor_for(user)
+    return sorted({scope for action in WriteAction for scope in scopes_for(actor, action)})
+
+
+def changes_to_owned_records(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
+    """The change-log entries the user may read about records owned by their scopes, made by
+    someone else (their own changes they know), newest first.
+
+    Built from ``audit_entries_visible``, so an entry is there only where its label is readable;
+    the owner is matched per labelled model in SQL (an entry names its record by content type
+    and id), so ``core`` need not know the models of the apps above it.
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from comity.core.models import LabelledModel
+
+    scopes = owned_scopes(user)
+    if not scopes:
+        return AuditEntry.objects.none()
+    models = [
+        model
+        for model in apps.get_models()
+        if issubclass(model, LabelledModel) and model is not AuditEntry and not model._meta.proxy
+    ]
+    types = ContentType.objects.get_for_models(*models, for_concrete_models=True)
+    owned = reduce(
+        or_,
+        (
+            Q(
+                content_type=types[model],
+                object_id__in=model._default_manager.filter(owner__in=scopes)
+                .annotate(desk_object_id=Cast("pk", CharField()))
+                .values("desk_object_id"),
+            )
+            for model in models
+        ),
+        Q(pk__in=[]),
+    )
+    return audit_entries_visible(user).filter(owned).exclude(user_id=user.pk)
+
+
+def desk_changes(user: User | AnonymousUser, limit: int | None) -> list[DeskItem]:
+    """The desk's "recent changes" panel: ``changes_to_owned_records``, newest first."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
+    from comity.core.desk import DeskItem
+
+    entries = (
+        changes_to_owned_records(user)
+        .select_related("content_type", *LABEL_SELECT)
+        .prefetch_related(*LABEL_PREFETCH)[:limit]
+    )
+    log = reverse("audit-log")
+    return [
+        DeskItem(
+            text=f"{entry.get_action_display()} {entry.content_type.model} “{entry.object_repr}” "
+            f"by {entry.username or 'the system'}",
+            labels=(entry.label,),
+            url=f"{log}?{urlencode({'type': entry.content_type.model})}",
+            when=timezone.localtime(entry.time).date(),
+        )
+        for entry in entries
+    ]

@@ -5,6 +5,7 @@ from comity.core import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("desk/attention/", views.desk_attention, name="desk-attention"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.my_access, name="my-access"),

@@ -1,4 +1,4 @@
-"""Core pages: home, the signed-in user's access, and the change log."""
+"""Core pages: the desk (home) and its Needs attention list, the user's access, the change log."""
 
 from __future__ import annotations
 
@@ -10,14 +10,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
+from comity.core.desk import desk_read
 from comity.core.models import Clearance
 from comity.core.selectors import audit_entries_visible, group_resolver
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The desk's front page: what the user can reach."""
-    return render(request, "core/home.html")
+    """The signed-in user's desk: the first items of every panel the apps offer (``core.desk``)."""
+    views = desk_read(request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "attention": [view for view in views if view.panel.needs_attention],
+            "information": [view for view in views if not view.panel.needs_attention],
+        },
+    )
+
+
+@require_safe
+def desk_attention(request: HttpRequest) -> HttpResponse:
+    """Needs attention: every item of the panels that wait for the user to act."""
+    views = desk_read(request.user, limit=None, attention_only=True)  # type: ignore[arg-type]
+    return render(request, "core/attention.html", {"attention": views})
 
 
 @require_safe

@@ -1,8 +1,16 @@
-"""App configuration for ``comity.engagements``; its setup and demo steps are described in ``core.steps``."""
+"""App configuration for ``comity.engagements``; its setup and demo steps are described in
+``core.steps``, its desk panels in ``core.desk``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 
 from comity.core.steps import Say
+
+if TYPE_CHECKING:
+    from comity.core.desk import Panel
 
 
 class EngagementsConfig(AppConfig):
@@ -27,3 +35,38 @@ class EngagementsConfig(AppConfig):
         from comity.engagements.demo import demo_engagements_load
 
         demo_engagements_load()
+
+    def desk_panels(self) -> list[Panel]:
+        """Records the calendar has overtaken, steps waiting for the user, Vienna Document
+        notifications falling due.
+
+        Extension point: another panel (after-action reports due, say) is one more ``Panel``
+        here whose ``items`` is a selector ``(user, limit) -> list[DeskItem]`` in
+        ``engagements/selectors.py``, like ``desk_vienna``; nothing else changes.
+        """
+        from django.urls import reverse
+
+        from comity.core.desk import Panel
+        from comity.engagements import selectors
+
+        return [
+            Panel(
+                key="attention",
+                title="Your records that need attention",
+                items=selectors.desk_attention,
+                empty="None of your scopes' records is behind the calendar.",
+            ),
+            Panel(
+                key="approvals",
+                title="Waiting for you",
+                items=selectors.desk_approvals,
+                empty="Nothing waits for your approval or your nation's registration.",
+            ),
+            Panel(
+                key="vienna",
+                title="Vienna Document notifications falling due",
+                items=selectors.desk_vienna,
+                empty="No notifiable exercise of yours lies ahead.",
+                more_url=reverse("engagements:vienna"),
+            ),
+        ]

@@ -12,12 +12,15 @@ from django.db.models import Max, Min, Model, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from comity.core.authority import WriteAction
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.models import LabelledModel
-from comity.core.selectors import access_or_404
+from comity.core.permissions import writable_owners, write_decision
+from comity.core.selectors import access_or_404, owned_scopes
 from comity.engagements import vienna
-from comity.engagements.choices import Status
+from comity.engagements.choices import ActivityRole, EngagementKind, ParticipantRole, Status, Workflow
 from comity.engagements.kinds import KIND_MODELS, kind_fields
+from comity.engagements.lifecycle import last_day
 from comity.engagements.models import (
     AfterActionReport,
     Engagement,
@@ -35,6 +38,7 @@ from comity.registry.selectors import group_members
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from comity.core.desk import DeskItem
     from comity.core.models import User
 
 E = TypeVar("E", bound=Engagement)
@@ -158,10 +162,15 @@ def vienna_deadlines(
     user: User | AnonymousUser, *, since: date | None = None
 ) -> list[tuple[Exercise, vienna.Notifiability]]:
     """Exercises the user may see that cross a Vienna Document threshold, by notification date."""
-    result = []
     queryset = exercises_visible(user).filter(start_date__isnull=False)
     if since:
         queryset = queryset.filter(start_date__gte=since)
+    return _notifiable(queryset)
+
+
+def _notifiable(queryset: QuerySet[Exercise]) -> list[tuple[Exercise, vienna.Notifiability]]:
+    """The exercises of ``queryset`` that cross a threshold, with the verdict, by notification date."""
+    result = []
     for exercise in queryset:
         verdict = vienna.assess(
             start=exercise.start_date,
@@ -371,3 +380,140 @@ def reports_due(user: User | AnonymousUser) -> QuerySet[Engagement]:
         .prefetch_related(*LABEL_PREFETCH)
         .order_by("end_date", "start_date", "key")
     )
+
+
+# --- the desk's panels (``core.desk``; offered by ``EngagementsConfig.desk_panels``) ---------------
+
+#: Statuses of a record that has not begun; once its start has passed, the calendar has overtaken it.
+BEFORE_START = (Status.PROPOSED, Status.PLANNED, Status.APPROVED)
+
+
+def overtaken_by_calendar(queryset: QuerySet[E], today: date) -> QuerySet[E]:
+    """Records whose status the calendar has overtaken (``calendar_status.status_from_dates``):
+    not begun although the start has passed, or ongoing although the end (its last possible day,
+    the month's last for month precision) has passed. Cancelled and finished records never are."""
+    first_of_month = today.replace(day=1)
+    ended = Q(date_precision="day", end_date__lt=today) | Q(date_precision="month", end_date__lt=first_of_month)
+    return queryset.filter(Q(status__in=BEFORE_START, start_date__lt=today) | (Q(status=Status.ONGOING) & ended))
+
+
+def needing_attention(user: User | AnonymousUser, today: date) -> QuerySet[Engagement]:
+    """The overtaken records of the scopes the user may move records for, oldest first."""
+    editable = Engagement.objects.editable_by(user, WriteAction.MOVE)  # type: ignore[arg-type]
+    return (
+        overtaken_by_calendar(editable, today)
+        .select_related(*LABEL_SELECT)
+        .prefetch_related(*LABEL_PREFETCH)
+        .order_by("start_date", "key")
+    )
+
+
+def _overtaken_text(record: Engagement) -> str:
+    if record.status == Status.ONGOING and record.end_date is not None:
+        return f"{record.title}: ongoing, but it ended on {last_day(record.end_date, record.date_precision)}"
+    return f"{record.title}: {record.get_status_display().lower()}, but it started on {record.start_date}"
+
+
+def desk_attention(user: User | AnonymousUser, limit: int | None) -> list[DeskItem]:
+    """The desk's "records that need attention" panel (``needing_attention``)."""
+    from comity.core.desk import DeskItem
+    from comity.engagements.views import detail_url
+
+    today = timezone.localdate()
+    return [
+        DeskItem(text=_overtaken_text(r), labels=(r.label,), url=detail_url(r), when=r.start_date)
+        for r in needing_attention(user, today)[:limit]
+    ]
+
+
+def approvals_waiting(user: User | AnonymousUser) -> list[tuple[Engagement, str]]:
+    """The records waiting for a step only ``user`` (by their roles) can take, with the step:
+    planned records of scopes they approve for, PRIME activities proposed to or approved by a
+    programme they manage, and activities their nation was invited to register for.
+
+    Candidates come from SQL (``editable_by`` for the step's action); the four-eyes rule is then
+    asked per record with the services' own ``write_decision``, so nobody is shown their own
+    proposal or last change to approve.
+    """
+    from comity.engagements import prime
+
+    planned = (
+        Engagement.objects.editable_by(user, WriteAction.APPROVE)  # type: ignore[arg-type]
+        .filter(status=Status.PLANNED)
+        .exclude(kind=EngagementKind.PROGRAMME)  # approved through its PRIME step
+    )
+    # The change log names a record by its kind's model, as the services see it (four-eyes).
+    by_model: dict[type[Engagement], list[int]] = {}
+    for pk, kind in planned.values_list("pk", "kind"):
+        by_model.setdefault(KIND_MODELS.get(kind, Engagement), []).append(pk)
+    managed = activities_visible(user).filter(owner__in=writable_owners(user, WriteAction.MANAGE_PROGRAMME))
+    nation = getattr(user, "nationality", "")
+    invited = (
+        activities_visible(user)
+        .filter(workflow=Workflow.INVITED, assignments__role=ActivityRole.INVITEE, assignments__state__iso3=nation)
+        .exclude(participants__state__iso3=nation, participants__role=ParticipantRole.PARTICIPANT)
+        .distinct()
+        if nation and nation in writable_owners(user, WriteAction.CREATE)
+        else ProgrammeActivity.objects.none()
+    )
+    waiting: list[tuple[Engagement, str]] = [
+        (record, "approve")
+        for model, pks in by_model.items()
+        for record in model.objects.editable_by(user, WriteAction.APPROVE)  # type: ignore[arg-type]
+        .filter(pk__in=pks)
+        .select_related(*LABEL_SELECT)
+        .prefetch_related(*LABEL_PREFETCH)
+        if write_decision(user, WriteAction.APPROVE, record, record.owner)
+    ]
+    waiting += [(a, "approve") for a in managed.filter(workflow=Workflow.PROPOSED) if prime.may_approve(user, a)]
+    waiting += [(a, "invite nations to") for a in managed.filter(workflow=Workflow.APPROVED)]
+    waiting += [(a, f"register {nation} for") for a in invited]
+    return sorted(waiting, key=lambda pair: (pair[0].start_date or date.max, pair[0].key))
+
+
+def desk_approvals(user: User | AnonymousUser, limit: int | None) -> list[DeskItem]:
+    """The desk's "waiting for you" panel (``approvals_waiting``)."""
+    from comity.core.desk import DeskItem
+    from comity.engagements.views import detail_url
+
+    return [
+        DeskItem(
+            text=f"{step.capitalize()}: {record.title}",
+            labels=(record.label,),
+            url=detail_url(record),
+            when=record.start_date,
+        )
+        for record, step in approvals_waiting(user)[:limit]
+    ]
+
+
+def vienna_falling_due(user: User | AnonymousUser, today: date) -> list[tuple[Exercise, vienna.Notifiability]]:
+    """Notifiable exercises of the user's nation or scopes that have not started yet, by the
+    last day of their notification (those past it first: they are late)."""
+    nation = getattr(user, "nationality", "")
+    ours = Q(owner__in=owned_scopes(user))
+    if nation:
+        ours |= Q(participants__state__iso3=nation) | Q(lead_state__iso3=nation)
+    return _notifiable(exercises_visible(user).filter(ours, start_date__gte=today).distinct())
+
+
+def desk_vienna(user: User | AnonymousUser, limit: int | None) -> list[DeskItem]:
+    """The desk's "Vienna Document notifications" panel (``vienna_falling_due``)."""
+    from comity.core.desk import DeskItem
+    from comity.engagements.views import detail_url
+
+    today = timezone.localdate()
+    items = []
+    for exercise, verdict in vienna_falling_due(user, today)[:limit]:
+        due = verdict.notification_due
+        late = due is not None and due < today
+        items.append(
+            DeskItem(
+                text=f"{exercise.title}: notification {'was due' if late else 'due'} by {due} "
+                f"(starts {exercise.start_date}; crosses {', '.join(verdict.crossed).replace('_', ' ')})",
+                labels=(exercise.label,),
+                url=detail_url(exercise),
+                when=due,
+            )
+        )
+    return items

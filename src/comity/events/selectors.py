@@ -19,6 +19,7 @@ from comity.events.services import default_root
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from comity.core.desk import DeskItem
     from comity.core.models import User
 
 
@@ -199,3 +200,72 @@ def store_summary(user: User | AnonymousUser | None, *, root: Path | None = None
     return analytics.store_summary(
         store.events_table(con, root or default_root()), visible_label_ids=visible_label_ids(user)
     )
+
+
+# --- the desk's panel (``core.desk``; offered by ``EventsConfig.desk_panels``) ----------------------
+
+#: The frequency the desk's alerts are computed at (the alerts page's default too).
+DESK_ALERT_FREQ = "week"
+#: How many of the strongest alerts over all pairs are read before those of followed nations are
+#: kept; the engine ranks by z, the desk then shows the latest of those first.
+DESK_ALERT_POOL = 500
+
+
+def followed_nations(user: User | AnonymousUser) -> frozenset[str]:
+    """The nations the user follows: their own and every nation of its groups today (NATO, EU,
+    a partnership framework). There is no per-user follow list; docs/desk.md says why."""
+    from django.conf import settings
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    from comity.core.selectors import group_resolver
+
+    nation = getattr(user, "nationality", "") or ""
+    if not nation:
+        return frozenset()
+    today = timezone.localdate()
+    members = import_string(settings.COMITY_GROUP_MEMBERS)
+    return frozenset({nation}).union(*(members(group, today) for group in group_resolver()(nation, today)))
+
+
+def followed_alerts(user: User | AnonymousUser, *, root: Path | None = None) -> list[dict[str, object]]:
+    """Tension alerts over the events ``user`` may see in which a followed nation is a party,
+    latest period first."""
+    followed = followed_nations(user)
+    if not followed:
+        return []
+    rows = tension_alerts(user, DESK_ALERT_FREQ, limit=DESK_ALERT_POOL, root=root).to_pylist()
+    ours = [row for row in rows if row["source"] in followed or row["target"] in followed]
+    return sorted(ours, key=lambda row: (str(row["period"]), float(row["z"])), reverse=True)
+
+
+def desk_alerts(user: User | AnonymousUser, limit: int | None) -> list[DeskItem]:
+    """The desk's "tension alerts" panel (``followed_alerts``). An alert is derived from events,
+    so it carries the labels of all the event data the user may see (``store_summary``): never
+    below its sources, as the alerts page's banner counts them too."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from comity.core.desk import DeskItem
+    from comity.core.models import ConfidentialityLabel
+
+    alerts = followed_alerts(user)[:limit]
+    if not alerts:
+        return []
+    label_ids = [row["label_id"] for row in store_summary(user)]
+    labels = tuple(
+        ConfidentialityLabel.objects.filter(pk__in=label_ids)
+        .select_related("policy", "classification")
+        .prefetch_related("categories__values")
+    )
+    dyad = reverse("events:dyad")
+    return [
+        DeskItem(
+            text=f"{row['period']}: {row['source']} → {row['target']}, {row['conflict']} conflict events "
+            f"(z {float(row['z']):.1f})",
+            labels=labels,
+            url=f"{dyad}?{urlencode({'source': row['source'], 'target': row['target'], 'freq': DESK_ALERT_FREQ})}",
+        )
+        for row in alerts
+    ]

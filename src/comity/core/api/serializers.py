@@ -105,3 +105,35 @@ class MeSerializer(serializers.ModelSerializer):
 
         subject = subject_for(obj)
         return sorted({value for tag, value in subject.holdings if tag == "Releasable To"} - {obj.nationality})
+
+
+class DeskItemSerializer(serializers.Serializer):
+    """One line of a desk panel: its text, its marking (the bound of its labels), where it leads."""
+
+    text = serializers.CharField()
+    marking = serializers.CharField()
+    url = serializers.CharField(allow_blank=True)
+    when = serializers.DateField(allow_null=True)
+
+
+class DeskPanelSerializer(serializers.Serializer):
+    """A desk panel with the caller's items (``core.desk``)."""
+
+    key = serializers.CharField(source="panel.key")
+    title = serializers.CharField(source="panel.title")
+    needs_attention = serializers.BooleanField(source="panel.needs_attention")
+    more = serializers.BooleanField(help_text="Whether there are more items than the limit.")
+    items = DeskItemSerializer(many=True)
+
+
+class DeskQuerySerializer(serializers.Serializer):
+    """The desk's query: how many items per panel (all of them with ``all``)."""
+
+    limit = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+    all = serializers.BooleanField(required=False, help_text="Every item of every panel (the limit is ignored).")
+    attention = serializers.BooleanField(required=False, help_text="Only the panels that need the caller to act.")
+
+
+class DeskSerializer(serializers.Serializer):
+    marking = serializers.CharField(help_text="The least upper bound of every item's labels: the response's marking.")
+    panels = DeskPanelSerializer(many=True)

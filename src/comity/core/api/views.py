@@ -10,8 +10,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from comity.core.api.serializers import AuditEntrySerializer, ConfidentialityLabelSerializer, MeSerializer
-from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
+from comity.core.api.params import checked_query
+from comity.core.api.serializers import (
+    AuditEntrySerializer,
+    ConfidentialityLabelSerializer,
+    DeskQuerySerializer,
+    DeskSerializer,
+    MeSerializer,
+)
+from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT, bound_marking
+from comity.core.desk import DESK_LIMIT, desk_read
 from comity.core.models import AuditEntry, ConfidentialityLabel
 from comity.core.selectors import audit_entries_visible, labels_visible_to, subject_for
 
@@ -55,3 +63,16 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
+
+
+class DeskView(APIView):
+    """The caller's desk: every panel the apps offer, each item with its marking (``core.desk``)."""
+
+    @extend_schema(parameters=[DeskQuerySerializer], responses=DeskSerializer)
+    def get(self, request: Request) -> Response:
+        query = checked_query(DeskQuerySerializer, request.query_params)
+        limit = None if query.get("all") else query.get("limit", DESK_LIMIT)
+        views = desk_read(request.user, limit=limit, attention_only=query.get("attention", False))
+        labels = [label for view in views for item in view.items for label in item.labels]
+        marking = bound_marking(labels)[0]
+        return Response(DeskSerializer({"marking": marking, "panels": views}).data)

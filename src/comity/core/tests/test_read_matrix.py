@@ -357,6 +357,8 @@ READ_URLS: dict[str, list[str]] = {
     "api/engagements/reports/$": ["/api/engagements/reports/?limit=1000"],
     "api/engagements/reports/(?P<key>[^/.]+)/$": ["{report}/api/engagements/reports/{ref}/"],
     "api/engagements/reports/(?P<key>[^/.]+)/history/$": ["{report}/api/engagements/reports/{ref}/history/"],
+    "desk/attention/": ["/desk/attention/"],
+    "api/desk/": ["/api/desk/", "/api/desk/?all=true"],
 }
 #: Routes that show no record: the sign-in form and the API's schema and its docs page.
 EXEMPT = ("accounts/login/", "api/schema/", "api/docs/", "admin/")
