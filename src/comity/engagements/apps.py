@@ -37,12 +37,11 @@ class EngagementsConfig(AppConfig):
         demo_engagements_load()
 
     def desk_panels(self) -> list[Panel]:
-        """Records the calendar has overtaken, steps waiting for the user, Vienna Document
-        notifications falling due.
+        """Records the calendar has overtaken, steps waiting for the user, after-action reports
+        due, Vienna Document notifications falling due.
 
-        Extension point: another panel (after-action reports due, say) is one more ``Panel``
-        here whose ``items`` is a selector ``(user, limit) -> list[DeskItem]`` in
-        ``engagements/selectors.py``, like ``desk_vienna``; nothing else changes.
+        Another panel is one more ``Panel`` here whose ``items`` is a selector ``(user, limit) ->
+        list[DeskItem]`` in ``engagements/selectors.py``, like ``desk_vienna``; nothing else changes.
         """
         from django.urls import reverse
 
@@ -61,6 +60,12 @@ class EngagementsConfig(AppConfig):
                 title="Waiting for you",
                 items=selectors.desk_approvals,
                 empty="Nothing waits for your approval or your nation's registration.",
+            ),
+            Panel(
+                key="reports",
+                title="After-action reports due",
+                items=selectors.desk_reports_due,
+                empty="Every completed record of your scopes has its after-action report.",
             ),
             Panel(
                 key="vienna",

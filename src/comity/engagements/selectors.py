@@ -426,6 +426,23 @@ def desk_attention(user: User | AnonymousUser, limit: int | None) -> list[DeskIt
     ]
 
 
+def desk_reports_due(user: User | AnonymousUser, limit: int | None) -> list[DeskItem]:
+    """The desk's "after-action reports due" panel (``reports_due``): completed records of the
+    user's scopes that have no report, the longest finished first."""
+    from comity.core.desk import DeskItem
+    from comity.engagements.views import detail_url
+
+    return [
+        DeskItem(
+            text=f"{r.title}: completed {r.end_date or r.start_date}, no after-action report yet",
+            labels=(r.label,),
+            url=detail_url(r),
+            when=r.end_date or r.start_date,
+        )
+        for r in reports_due(user)[:limit]
+    ]
+
+
 def approvals_waiting(user: User | AnonymousUser) -> list[tuple[Engagement, str]]:
     """The records waiting for a step only ``user`` (by their roles) can take, with the step:
     planned records of scopes they approve for, PRIME activities proposed to or approved by a

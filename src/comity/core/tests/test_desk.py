@@ -50,8 +50,8 @@ def client_for(user: User) -> Client:
 
 def test_the_apps_offer_their_panels_in_installed_apps_order() -> None:
     panels = desk_panels()
-    assert [panel.key for panel in panels] == ["changes", "attention", "approvals", "vienna", "alerts"]
-    assert [panel.key for panel in panels if panel.needs_attention] == ["attention", "approvals", "vienna"]
+    assert [panel.key for panel in panels] == ["changes", "attention", "approvals", "reports", "vienna", "alerts"]
+    assert [panel.key for panel in panels if panel.needs_attention] == ["attention", "approvals", "reports", "vienna"]
 
 
 def test_recent_changes_are_others_changes_to_records_of_the_users_scopes() -> None:
@@ -122,7 +122,7 @@ def test_the_api_returns_the_panels_with_markings() -> None:
     body = client.get("/api/desk/").json()
     assert body["marking"] == SECRET_NLD
     panels = {panel["key"]: panel for panel in body["panels"]}
-    assert list(panels) == ["changes", "attention", "approvals", "vienna", "alerts"]
+    assert list(panels) == ["changes", "attention", "approvals", "reports", "vienna", "alerts"]
     attention = panels["attention"]
     assert (attention["title"], attention["needs_attention"], attention["more"]) == (
         "Your records that need attention",
@@ -135,7 +135,7 @@ def test_the_api_returns_the_panels_with_markings() -> None:
     ]
     assert attention["items"][0]["url"] == "/engagements/exercises/restricted-overdue/"
     one = client.get("/api/desk/?limit=1&attention=true").json()
-    assert [panel["key"] for panel in one["panels"]] == ["attention", "approvals", "vienna"]
+    assert [panel["key"] for panel in one["panels"]] == ["attention", "approvals", "reports", "vienna"]
     assert len(one["panels"][0]["items"]) == 1 and one["panels"][0]["more"] is True
     assert len(client.get("/api/desk/?all=true").json()["panels"][1]["items"]) == 2
 

@@ -165,3 +165,21 @@ def test_vienna_notifications_of_the_users_nation_falling_due() -> None:
     assert texts[0].startswith(f"big-late: notification was due by {today - timedelta(days=32)}")
     assert texts[1].startswith(f"big-ours: notification due by {today + timedelta(days=18)}")
     assert "crosses troops" in texts[1]
+
+
+def test_reports_due_for_completed_records_of_the_scope_without_one() -> None:
+    """Completed records of the editor's scope with no after-action report, hidden ones absent."""
+    from comity.engagements.models import AfterActionReport
+
+    editor = make_user("NLD", "SECRET", username="desk-reports", roles=("editor",))
+    due = exercise("dr-due", status=Status.COMPLETED, start=date(2024, 1, 1), end=date(2024, 1, 5))
+    reported = exercise("dr-reported", status=Status.COMPLETED, start=date(2024, 2, 1), end=date(2024, 2, 5))
+    AfterActionReport.objects.create(engagement=reported, label=reported.label, owner="NLD", summary="done")
+    exercise("dr-other-scope", status=Status.COMPLETED, start=date(2024, 1, 1), owner="DEU")
+    exercise(
+        "dr-hidden", status=Status.COMPLETED, start=date(2024, 1, 1), label=label_from_marking("NATO SECRET REL TO DEU")
+    )
+    exercise("dr-planned", status=Status.PLANNED, start=date(2024, 1, 1))
+    items = selectors.desk_reports_due(editor, None)
+    assert [item.url.rsplit("/", 2)[-2] for item in items if "dr-" in item.url] == [due.key]
+    assert "no after-action report yet" in items[0].text or any("dr-due" in i.text for i in items)
