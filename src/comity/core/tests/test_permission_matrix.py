@@ -12,7 +12,15 @@ from comity.core.testing.factories import make_user
 from comity.core.testing.matrix import MATRIX_LABEL, MATRIX_MARKER, LabelledEndpoints
 from comity.engagements.api.kinds import KIND_ROUTES
 from comity.engagements.kinds import KIND_MODELS
-from comity.engagements.models import Engagement, Exercise, MenuItem, Objective, PartnerProgramme, ProgrammeActivity
+from comity.engagements.models import (
+    AfterActionReport,
+    Engagement,
+    Exercise,
+    MenuItem,
+    Objective,
+    PartnerProgramme,
+    ProgrammeActivity,
+)
 from comity.engagements.prime import activity_propose
 from comity.engagements.tests.factories import make_menu_item, make_programme
 from comity.engagements.tests.helpers import make_exercise
@@ -173,6 +181,26 @@ ENDPOINTS += [
     )
     for prefix, kind in KIND_ROUTES.items()
 ]
+
+
+def make_report_record() -> AfterActionReport:
+    exercise = make_exercise(
+        "matrix-reported", title="Reported", label=MATRIX_LABEL, participants="LVA", start_date="2020-01-01"
+    )
+    return AfterActionReport.objects.create(
+        engagement=exercise, label=label_from_marking(MATRIX_LABEL), owner=exercise.owner, summary=MATRIX_MARKER
+    )
+
+
+ENDPOINTS.append(
+    LabelledEndpoints(
+        model=AfterActionReport,
+        make=make_report_record,
+        api_list="/api/engagements/reports/",
+        api_detail="/api/engagements/reports/{obj.engagement.key}/",
+        page_detail="/engagements/records/{obj.engagement.key}/report/",
+    )
+)
 
 USERS = {
     "no clearance": ("NLD", None, False),
