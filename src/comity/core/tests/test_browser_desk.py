@@ -71,6 +71,7 @@ def test_the_demo_editors_desk(chromium: Any, live_server: Any, demo: User) -> N
     assert [panels.nth(i).get_attribute("id") for i in range(panels.count())] == [
         "panel-attention",
         "panel-approvals",
+        "panel-reports",
         "panel-vienna",
         "panel-changes",
         "panel-alerts",
@@ -81,10 +82,11 @@ def test_the_demo_editors_desk(chromium: Any, live_server: Any, demo: User) -> N
     vienna = page.locator("#panel-vienna li").first.inner_text()
     assert "Desk test: brigade exercise <to notify>: notification due by" in vienna  # shown as text
     # The system's import of the demo exercises that NLD owns (the editor wrote the demo notes).
-    assert [text.split("” by")[0] for text in page.locator("#panel-changes li").all_inner_texts()] == [
-        "NATO SECRET REL TO NLD Created exercise “Demo: planning conference (NATO SECRET REL TO NLD)",
-        "NATO RESTRICTED REL TO NATO Created exercise “Demo: staff exercise (NATO RESTRICTED)",
-    ]
+    changes = [text.split("” by")[0] for text in page.locator("#panel-changes li").all_inner_texts()]
+    assert "NATO SECRET REL TO NLD Created exercise “Demo: planning conference (NATO SECRET REL TO NLD)" in changes
+    assert "NATO RESTRICTED REL TO NATO Created exercise “Demo: staff exercise (NATO RESTRICTED)" in changes
+    # The demo's completed exercise, moved to assessed on its after-action report.
+    assert any("Demo: command post exercise (completed, with its after-action report)" in c for c in changes)
     assert page.locator("#panel-alerts li .label-badge").count() == 5  # the demo's event samples
     assert "All of them on Needs attention" not in page.locator("#panel-alerts").inner_text()  # it only informs
     # Every line of a panel with items carries its marking.
@@ -97,6 +99,6 @@ def test_the_demo_editors_desk(chromium: Any, live_server: Any, demo: User) -> N
     page.click("text=see all")
     page.wait_for_url("**/desk/attention/")
     page.screenshot(path=str(SCREENSHOTS / "attention.png"), full_page=True)
-    assert page.locator(".desk-panel").count() == 3
+    assert page.locator(".desk-panel").count() == 4  # attention, approvals, reports due, Vienna
     assert "Desk test: staff exercise still planned" in page.locator("#panel-attention").inner_text()
     assert errors == []

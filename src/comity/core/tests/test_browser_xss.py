@@ -115,7 +115,7 @@ def hostile(reference_data: None) -> dict[str, Any]:
 #: Every page that draws records (the maps, charts and network from the API; the rest in HTML),
 #: and whether it shows the hostile text (as text, then).
 PAGES = [
-    ("/", False),
+    ("/", True),  # the desk lists recent changes to the viewer's records, hostile titles as text
     ("/engagements/?q=hostile", True),
     (f"/engagements/timeline/?from={YEAR - 1}&to={YEAR + 1}", True),
     (f"/engagements/calendar/?year={YEAR}&month=3", True),
