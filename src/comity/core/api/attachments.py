@@ -107,6 +107,7 @@ class AttachmentViewSet(
 ):
     """Files on labelled records; each read by who may read it and its record."""
 
+    queryset = Attachment.objects.none()  # for the schema's types only; reads use get_queryset
     serializer_class = AttachmentSerializer
     parser_classes = [MultiPartParser, DepthLimitedJSONParser]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
