@@ -177,19 +177,16 @@ def _accounts_audited_by(user: User | AnonymousUser, account_types: dict[Any, An
 def audit_history(user: User | AnonymousUser, record: Model) -> QuerySet[AuditEntry]:
     """The entries about one record that a user may read (its own model's and its parents'), and
     those about the files attached to it: an attachment's entry names the record in its snapshot
-    (``content_type_id`` and ``object_id``), which finds it after the attachment is deleted too.
-    Each entry is read under its own label, as everywhere."""
+    (``content_type_id`` and ``object_id``), which finds it after the attachment is deleted too;
+    those carry the file's name as ``attachment_name``. Each entry is read under its own label."""
     from django.contrib.contenttypes.models import ContentType
 
-    from comity.core.models import Attachment
+    from comity.core.audit import attachment_entries_of
 
     lineage = [type(record), *record._meta.get_parent_list()]
     type_ids = [ct.pk for ct in ContentType.objects.get_for_models(*lineage).values()]
     own = Q(object_id=str(record.pk), content_type__in=type_ids)
-    attached = Q(content_type=ContentType.objects.get_for_model(Attachment)) & (
-        Q(after__content_type_id__in=type_ids, after__object_id=record.pk)
-        | Q(before__content_type_id__in=type_ids, before__object_id=record.pk)
-    )
+    attached = attachment_entries_of(record)
     return (
         audit_entries_visible(user)
         .filter(own | attached)

@@ -349,3 +349,20 @@ def test_the_page_form_attaches_and_refuses_with_the_reason(store: Path, exercis
     assert client.post(f"/attachments/{attachment.pk}/delete/", {"next": page}).status_code == 302
     assert Attachment.objects.count() == 1
     assert json.loads(client.get(API).content)["count"] == 1
+
+
+def test_raising_the_records_label_raises_its_files_entries(store: Path, exercise: Exercise, editor: User) -> None:
+    """Whoever may no longer read the record no longer reads, in the change log, which files it had."""
+    client = client_for(editor)
+    made = post(client, exercise, "kept.txt", b"text").json()
+    assert client.delete(f"{API}{made['id']}/").status_code == 204
+    fin = client_for(make_user("FIN", "SECRET", username="att-fin"))
+    assert fin.get("/api/core/audit/", {"object_type": "attachment"}).json()["count"] == 2
+    raised = client.patch(
+        f"/api/engagements/exercises/{exercise.key}/",
+        {"label": "NATO SECRET REL TO NLD"},
+        content_type="application/json",
+    )
+    assert raised.status_code == 200, raised.content
+    assert fin.get("/api/core/audit/", {"object_type": "attachment"}).json()["count"] == 0
+    assert client.get("/api/core/audit/", {"object_type": "attachment"}).json()["count"] == 2
