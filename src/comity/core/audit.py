@@ -190,7 +190,8 @@ def audit_record(*entries: AuditEntry) -> None:
 
 def _history_follows(content_type: ContentType, object_id: str, label_id: int | None) -> None:
     """A record relabelled: its earlier entries, and those of the records that take their label
-    from it (an activity's assignments), are raised to at least the new label.
+    from it (an activity's assignments) and of the files attached to it, are raised to at least
+    the new label.
 
     Raising a label must take effect on the next request on every channel, the change log
     included: whoever may no longer read the record may no longer read its past values either.
@@ -208,14 +209,29 @@ def _history_follows(content_type: ContentType, object_id: str, label_id: int | 
             children = model._default_manager.filter(**{source: object_id}).values_list("pk", flat=True)
             subjects.append((ContentType.objects.get_for_model(model), [str(pk) for pk in children]))
     new = ConfidentialityLabel.objects.select_related("policy", "classification").get(pk=label_id)
-    for content_type, object_ids in subjects:
-        entries = AuditEntry.objects.filter(content_type=content_type, object_id__in=object_ids).exclude(label=new)
+    about = [AuditEntry.objects.filter(content_type=ct, object_id__in=object_ids) for ct, object_ids in subjects]
+    about.append(AuditEntry.objects.filter(attachment_entries_of(instance)))
+    for entries in (queryset.exclude(label=new) for queryset in about):
         for old in ConfidentialityLabel.objects.filter(pk__in=entries.values("label_id")).prefetch_related(
             "categories__values"
         ):
             raised = _bound([old, new])
             if raised.pk != old.pk:
                 entries.filter(label=old).update(label=raised)
+
+
+def attachment_entries_of(record: models.Model) -> models.Q:
+    """The entries about files attached to ``record`` (``core.models.Attachment``), found by the
+    record its snapshot names (content type of any of the record's tables, and id), so those of
+    deleted files are found too: the record's history lists them and its relabelling raises them."""
+    from comity.core.models import Attachment
+
+    lineage = [type(record), *record._meta.get_parent_list()]
+    type_ids = [ct.pk for ct in ContentType.objects.get_for_models(*lineage).values()]
+    return models.Q(content_type=ContentType.objects.get_for_model(Attachment)) & (
+        models.Q(after__content_type_id__in=type_ids, after__object_id=record.pk)
+        | models.Q(before__content_type_id__in=type_ids, before__object_id=record.pk)
+    )
 
 
 def audit_create(instance: models.Model, *, acting_user: User | None) -> AuditEntry:

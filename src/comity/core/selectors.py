@@ -13,7 +13,7 @@ from operator import or_
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, Max, Model, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -176,13 +176,22 @@ def _accounts_audited_by(user: User | AnonymousUser, account_types: dict[Any, An
 
 
 def audit_history(user: User | AnonymousUser, record: Model) -> QuerySet[AuditEntry]:
-    """The entries about one record that a user may read (its own model's and its parents')."""
+    """The entries about one record that a user may read (its own model's and its parents'), and
+    those about the files attached to it: an attachment's entry names the record in its snapshot
+    (``content_type_id`` and ``object_id``), which finds it after the attachment is deleted too;
+    those carry the file's name as ``attachment_name``. Each entry is read under its own label."""
     from django.contrib.contenttypes.models import ContentType
 
+    from comity.core.audit import attachment_entries_of
+
     lineage = [type(record), *record._meta.get_parent_list()]
-    types = ContentType.objects.get_for_models(*lineage)
-    return audit_entries_visible(user).filter(
-        object_id=str(record.pk), content_type__in=[ct.pk for ct in types.values()]
+    type_ids = [ct.pk for ct in ContentType.objects.get_for_models(*lineage).values()]
+    own = Q(object_id=str(record.pk), content_type__in=type_ids)
+    attached = attachment_entries_of(record)
+    return (
+        audit_entries_visible(user)
+        .filter(own | attached)
+        .annotate(attachment_name=Case(When(attached, then=F("object_repr")), default=Value("")))
     )
 
 

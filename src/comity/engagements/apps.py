@@ -17,6 +17,9 @@ class EngagementsConfig(AppConfig):
     name = "comity.engagements"
     label = "engagements"
     verbose_name = "engagements"
+    #: Records files may be attached to (``core.attachments.registry``); every kind of engagement
+    #: is an ``Engagement``.
+    attachable_models = ("engagements.Engagement", "engagements.PartnerProgramme")
 
     def load_shipped_data(self, *, say: Say, warn: Say) -> None:
         """The root objectives and the shipped exercises and posture records; bad rows are named."""

@@ -175,8 +175,21 @@ WHITENOISE_USE_FINDERS = env_bool("COMITY_STATIC_FROM_PACKAGE", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Attachments' bytes (core/attachments): outside MEDIA_ROOT, never served by URL, only through
+    # the download views that check the label. Owner-only file modes. A deployment may name another
+    # backend here (an encrypting one) without touching the code.
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("COMITY_ATTACHMENTS_DIR", str(DATA_DIR / "attachments")),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# The largest attachment accepted, in bytes (20 MiB by default); a larger one is refused by name.
+COMITY_ATTACHMENT_MAX_BYTES = env_int("COMITY_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

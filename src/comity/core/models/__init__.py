@@ -1,5 +1,7 @@
-"""Core models: security policies and labels, users and clearances, the change log, idempotency keys."""
+"""Core models: security policies and labels, users and clearances, the change log, idempotency keys,
+attachments."""
 
+from comity.core.models.attachments import Attachment
 from comity.core.models.audit import AuditEntry
 from comity.core.models.base import LabelledModel, LabelledQuerySet
 from comity.core.models.idempotency import IdempotencyKey
@@ -15,6 +17,7 @@ from comity.core.models.roles import RoleAssignment
 from comity.core.models.users import CategoryGrant, Clearance, LoginSession, User
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "CategoryGrant",
     "CategoryTag",

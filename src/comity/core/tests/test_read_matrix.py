@@ -3,7 +3,9 @@ over records under 37 labels, agrees with the label rule.
 
 The world holds, for every label, an exercise, an objective and a country note whose titles are
 markers (``RM07X``); for four sample labels, also one record of every other kind, a menu item, a
-partner programme and an activity. For each user the labels they may read come from the SQL rule
+partner programme and an activity, and files attached to exercises and programmes (some under
+their record's label, some below it, some above it: ``_attachments``), each downloaded by every
+user. For each user the labels they may read come from the SQL rule
 (``labels_visible_to``, which a hypothesis test holds equal to ``core.access.decide``). Then:
 
 * no response of any route names a marker of a record the user may not see (lists, pages, maps,
@@ -33,8 +35,9 @@ from django.db import transaction
 from django.test import Client
 
 from comity.core.labels import label_from_marking
-from comity.core.models import ConfidentialityLabel, User
+from comity.core.models import Attachment, ConfidentialityLabel, User
 from comity.core.selectors import labels_visible_to, subject_for
+from comity.core.testing.attachments import stored_attachment
 from comity.core.testing.factories import make_user
 from comity.core.testing.url_coverage import declared_methods, iter_views
 from comity.engagements.choices import EngagementKind
@@ -123,6 +126,7 @@ class World:
 def _build() -> World:
     lva, nld, geo = (State.objects.get(iso3=c) for c in ("LVA", "NLD", "GEO"))
     records: list[Record] = []
+    public_exercise: Exercise | None = None  # the first sample's, PUBLIC
     for index, marking in enumerate(MARKINGS):
         label = label_from_marking(marking)
         day = date(2020, 3, 1 + index % 28)
@@ -157,6 +161,8 @@ def _build() -> World:
         ]
         if marking not in SAMPLES:
             continue
+        records += _attachments(index, exercise, label, public_exercise)
+        public_exercise = public_exercise or exercise
         for letter, (prefix, kind) in zip("ABCDE", KIND_PREFIXES.items(), strict=True):
             model = KIND_MODELS[kind]
             fields = {k: v for k, v in KIND_EXAMPLES[prefix].items() if k not in {"sending_state", "host_state"}}
@@ -195,7 +201,11 @@ def _build() -> World:
             label=label,
             owner="NATO",
         )
+        on_programme = stored_attachment(
+            programme, label, filename=f"{marker(index, 'I')}.txt", content=f"Notes {marker(index, 'I')}\n".encode()
+        )
         records += [
+            Record(marker(index, "I"), label.pk, "attachment", str(on_programme.pk)),
             Record(marker(index, "M"), label.pk, "menu", menu.code),
             Record(marker(index, "P"), label.pk, "programme", str(programme.pk)),
             Record(marker(index, "T"), label.pk, "activity", activity.key),
@@ -227,6 +237,24 @@ def _build() -> World:
     }
     samples = {label_from_marking(marking).pk for marking in SAMPLES}
     return World(records=records, users=users, visible=visible, sample_labels=samples)
+
+
+def _attachments(index: int, exercise: Exercise, label: ConfidentialityLabel, public: Exercise | None) -> list[Record]:
+    """Files on a sample exercise: one under its label (F, also read as the exercise's list), one
+    PUBLIC (G: left below its record, as a relabel upward leaves it: the record hides it), and one
+    under this label on the PUBLIC exercise (H: its own label hides it on a visible record). Each
+    file's name and text are its marker; a record's ``label_id`` is what decides who reads it."""
+    made = []
+    for letter, record, file_label in (("F", exercise, label), ("G", exercise, label_from_marking("PUBLIC"))):
+        name = marker(index, letter)
+        stored_attachment(record, file_label, filename=f"{name}.txt", content=f"Notes {name}\n".encode())
+        made.append(Record(name, label.pk, "attachment", str(Attachment.objects.latest("pk").pk)))
+    made.append(Record(marker(index, "F"), label.pk, "attached", str(exercise.pk)))
+    if public is not None:
+        name = marker(index, "H")
+        attachment = stored_attachment(public, label, filename=f"{name}.txt", content=f"Notes {name}\n".encode())
+        made.append(Record(name, label.pk, "attachment", str(attachment.pk)))
+    return made
 
 
 @pytest.fixture(scope="module")
@@ -345,6 +373,13 @@ READ_URLS: dict[str, list[str]] = {
             ),
         )
     },
+    "attachments/<int:pk>/download/": ["{attachment}/attachments/{ref}/download/"],
+    "api/core/attachments/$": [
+        "/api/core/attachments/?limit=1000",
+        "{attached}/api/core/attachments/?record=engagements.engagement:{ref}&limit=1000",
+    ],
+    "api/core/attachments/(?P<pk>[^/.]+)/$": ["{attachment}/api/core/attachments/{ref}/"],
+    "api/core/attachments/(?P<pk>[^/.]+)/download/$": ["{attachment}/api/core/attachments/{ref}/download/"],
     "api/events/series/": ["/api/events/series/?source=RUS&target=UKR&freq=year"],
     "api/events/events/": ["/api/events/events/?source=RUS&target=UKR&period=2014&limit=5"],
     "api/events/alerts/": ["/api/events/alerts/"],
@@ -374,6 +409,7 @@ COUNTED = [
     ("/api/engagements/programmes/?limit=1000", "programme"),
     *((f"/api/engagements/{prefix}/?q=RM&limit=1000", prefix) for prefix in KIND_PREFIXES),
     ("/api/engagements/reports/?limit=1000", "report"),
+    ("/api/core/attachments/?limit=1000", "attachment"),
 ]
 
 

@@ -26,8 +26,10 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
+from comity.core.attachments.services import attachment_upload
 from comity.core.labels import label_from_marking
-from comity.core.models import AuditEntry, ConfidentialityLabel, RoleAssignment, User
+from comity.core.models import Attachment, AuditEntry, ConfidentialityLabel, RoleAssignment, User
+from comity.core.testing.attachments import PDF_BYTES, upload
 from comity.core.testing.factories import make_user
 from comity.core.testing.url_coverage import write_routes
 from comity.engagements import prime, reports
@@ -126,6 +128,12 @@ def _world(tmp_path: Path) -> World:
         moved = _json(proposer, "post", f"/api/engagements/{prefix}/{key}/transition/", {"to": "planned"})
         assert moved.status_code == 200, moved.content
         world.keys[prefix] = key
+    exercise = Engagement.objects.get(key=world.keys["exercises"])
+    world.keys["attached"] = f"engagements.engagement:{exercise.pk}"
+    attachment = attachment_upload(
+        acting_user=world.people["proposer"], record=exercise, upload=upload("matrix.txt", b"Matrix notes.")
+    )
+    world.ids["attachment"] = attachment.pk
     note = country_note_create(
         acting_user=world.people["editor"],
         state=State.objects.get(iso3="GEO"),
@@ -191,6 +199,7 @@ def _fingerprint() -> tuple[Any, ...]:
         ObjectiveAchievement,
         ReportObservation,
         ParticipantFeedback,
+        Attachment,
     )
     rows = tuple(tuple(model.objects.order_by("pk").values_list()) for model in models)
     return (*rows, AuditEntry.objects.count(), ConfidentialityLabel.objects.count())
@@ -422,6 +431,30 @@ REPORT_SCENARIOS = [
     ),
 ]
 
+
+def _attach_api(client: Client, world: World, who: str) -> Any:
+    return client.post(
+        "/api/core/attachments/", {"record": world.keys["attached"], "file": upload(f"{who}.pdf", PDF_BYTES)}
+    )
+
+
+def _attach_page(client: Client, world: World, who: str) -> Any:
+    body = {"record": world.keys["attached"], "file": upload(f"{who}.pdf", PDF_BYTES), "next": "/"}
+    return client.post(reverse("attachment-add"), body)
+
+
+def _attachment_relabel(client: Client, world: World, who: str) -> Any:
+    return _json(client, "patch", f"/api/core/attachments/{world.ids['attachment']}/", {"label": "NATO RESTRICTED"})
+
+
+def _attachment_api_delete(client: Client, world: World, who: str) -> Any:
+    return client.delete(f"/api/core/attachments/{world.ids['attachment']}/")
+
+
+def _attachment_page_delete(client: Client, world: World, who: str) -> Any:
+    return client.post(reverse("attachment-delete", args=[world.ids["attachment"]]), {"next": "/"})
+
+
 STEP_BODIES = {
     "approve": {},
     "invite": {"nations": ["FIN"]},
@@ -510,6 +543,30 @@ SCENARIOS: list[Scenario] = [
     Scenario("plan-api-calendar", "api/planning/calendar/", "POST", _api_solve("calendar"), frozenset(), compute=True),
     Scenario("cli-import", "", "CLI", _cli_import, frozenset(NLD_EDITORS)),
     *REPORT_SCENARIOS,
+    # Files on the NLD exercise: its write rule decides (an editor of NLD).
+    Scenario("attachment-api-upload", "api/core/attachments/$", "POST", _attach_api, frozenset(NLD_EDITORS)),
+    Scenario("attachment-page-upload", "attachments/add/", "POST", _attach_page, frozenset(NLD_EDITORS)),
+    Scenario(
+        "attachment-api-relabel",
+        "api/core/attachments/(?P<pk>[^/.]+)/$",
+        "PATCH",
+        _attachment_relabel,
+        frozenset(NLD_EDITORS),
+    ),
+    Scenario(
+        "attachment-api-delete",
+        "api/core/attachments/(?P<pk>[^/.]+)/$",
+        "DELETE",
+        _attachment_api_delete,
+        frozenset(NLD_EDITORS),
+    ),
+    Scenario(
+        "attachment-page-delete",
+        "attachments/<int:pk>/delete/",
+        "POST",
+        _attachment_page_delete,
+        frozenset(NLD_EDITORS),
+    ),
 ]
 
 #: How a refused write may answer: a page redirects back with the reason, the API says 4xx.
