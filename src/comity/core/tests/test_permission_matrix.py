@@ -7,7 +7,7 @@ from django.apps import apps
 from django.test import Client
 
 from comity.core.labels import label_from_marking
-from comity.core.models import AuditEntry, LabelledModel
+from comity.core.models import Attachment, AuditEntry, LabelledModel
 from comity.core.testing.factories import make_user
 from comity.core.testing.matrix import MATRIX_LABEL, MATRIX_MARKER, LabelledEndpoints
 from comity.engagements.api.kinds import KIND_ROUTES
@@ -199,6 +199,25 @@ ENDPOINTS.append(
         api_list="/api/engagements/reports/",
         api_detail="/api/engagements/reports/{obj.engagement.key}/",
         page_detail="/engagements/records/{obj.engagement.key}/report/",
+    )
+)
+
+
+def make_attachment_record() -> Attachment:
+    from comity.core.testing.attachments import stored_attachment
+
+    exercise = make_exercise("matrix-attached", title="Attached", label=MATRIX_LABEL, start_date="2020-01-01")
+    return stored_attachment(
+        exercise, label_from_marking(MATRIX_LABEL), filename=f"{MATRIX_MARKER}.txt", content=b"matrix attachment"
+    )
+
+
+ENDPOINTS.append(
+    LabelledEndpoints(
+        model=Attachment,
+        make=make_attachment_record,
+        api_list="/api/core/attachments/",
+        api_detail="/api/core/attachments/{obj.pk}/",
     )
 )
 
