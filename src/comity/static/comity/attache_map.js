@@ -5,8 +5,8 @@
   if (!element) return;
   const summary = document.getElementById("attache-summary");
   const map = L.map(element, { worldCopyJump: true }).setView([50, 10], 3);
-  fetch(element.dataset.topojson).then((r) => r.json()).then((topology) => {
-    L.geoJSON(topojson.feature(topology, topology.objects.countries), {
+  comity.worldShapes(element.dataset.topojson).then((countries) => {
+    L.geoJSON(countries, {
       style: { color: "#888", weight: 0.5, fillColor: "#e8edf3", fillOpacity: 1 },
     }).addTo(map);
   });

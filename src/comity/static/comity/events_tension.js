@@ -14,14 +14,13 @@
 
   async function load() {
     const params = new URLSearchParams({ period: element.dataset.period, by: element.dataset.by });
-    const [topology, response] = await Promise.all([
-      fetch(element.dataset.topojson).then((r) => r.json()),
+    const [features, response] = await Promise.all([
+      comity.worldShapes(element.dataset.topojson),
       fetch(element.dataset.api + "?" + params, { credentials: "same-origin", headers: { Accept: "application/json" } }),
     ]);
     const body = await response.json();
     if (!response.ok) { summary.textContent = "Could not load the tension: " + JSON.stringify(body); return; }
     const byNumeric = new Map(body.countries.filter((c) => c.iso_numeric).map((c) => [c.iso_numeric, c]));
-    const features = topojson.feature(topology, topology.objects.countries);
     L.geoJSON(features, {
       style: (feature) => {
         const numeric = String(feature.id).padStart(3, "0");
