@@ -59,7 +59,7 @@ chromium:
 
 # Refresh the vendored front-end packages from the npm registry (see src/comity/static/vendor/VENDOR.md).
 vendor:
-	rm -rf build/vendor && mkdir -p build/vendor && cd build/vendor && npm pack --silent htmx.org@2.0.11 leaflet@1.9.4 topojson-client@3.1.0 cytoscape@3.34.4 echarts@5.6.0 swagger-ui-dist@5.35.0 >/dev/null
+	rm -rf build/vendor && mkdir -p build/vendor && cd build/vendor && npm pack --silent htmx.org@2.0.11 leaflet@1.9.4 topojson-client@3.1.0 cytoscape@3.34.4 echarts@5.6.0 swagger-ui-dist@5.35.0 d3-array@3.2.4 d3-geo@3.1.1 d3-geo-projection@4.0.0 >/dev/null
 	cd build/vendor && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
 	cp build/vendor/htmx.org-2.0.11/package/dist/htmx.min.js src/comity/static/vendor/htmx/
 	cp build/vendor/leaflet-1.9.4/package/dist/leaflet.{js,css} src/comity/static/vendor/leaflet/
@@ -68,6 +68,7 @@ vendor:
 	cp build/vendor/cytoscape-3.34.4/package/dist/cytoscape.min.js src/comity/static/vendor/cytoscape/
 	cp build/vendor/echarts-5.6.0/package/dist/echarts.common.min.js build/vendor/echarts-5.6.0/package/LICENSE build/vendor/echarts-5.6.0/package/NOTICE src/comity/static/vendor/echarts/
 	cp build/vendor/swagger-ui-dist-5.35.0/package/{swagger-ui-bundle.js,swagger-ui-standalone-preset.js,swagger-ui.css,favicon-32x32.png,LICENSE,NOTICE} src/comity/static/vendor/swagger-ui/
+	for d in d3-array-3.2.4 d3-geo-3.1.1 d3-geo-projection-4.0.0; do cp build/vendor/$$d/package/dist/$${d%-*}.min.js build/vendor/$$d/package/LICENSE src/comity/static/vendor/$${d%-*}/; done
 	# Source maps are not vendored: drop the comments that name them (the same lines Django's manifest
 	# storage follows), or collectstatic fails on the missing .map file. See VENDOR.md.
 	find src/comity/static/vendor \( -name '*.js' -o -name '*.css' \) -print0 | \

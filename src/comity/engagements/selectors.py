@@ -32,6 +32,7 @@ from comity.engagements.models import (
     PartnerProgramme,
     ProgrammeActivity,
 )
+from comity.engagements.places import Place, place_of
 from comity.registry.models import Organisation, PartnershipFramework, State
 from comity.registry.selectors import group_members
 
@@ -534,3 +535,28 @@ def desk_vienna(user: User | AnonymousUser, limit: int | None) -> list[DeskItem]
             )
         )
     return items
+
+
+def engagement_places(
+    user: User | AnonymousUser, *, year: int | None = None
+) -> tuple[list[tuple[Engagement, Place]], list[Engagement]]:
+    """The map's records: those the user may see (running in ``year`` if given) with their place,
+    and those without one, so the page can count and list them. Places follow
+    ``engagements.places``; hidden records are in neither list, so nothing counts them."""
+    capitals = {
+        name.lower(): (name, lat, lng)
+        for name, lat, lng in State.objects.values_list("name", "capital_lat", "capital_lng")
+    }
+    placed, unplaced = [], []
+    for engagement in filter_engagements(engagements_visible(user), year=year).order_by("start_date", "key"):
+        place = place_of(
+            latitude=engagement.latitude,
+            longitude=engagement.longitude,
+            location=engagement.location,
+            capitals=capitals,
+        )
+        if place is None:
+            unplaced.append(engagement)
+        else:
+            placed.append((engagement, place))
+    return placed, unplaced

@@ -395,8 +395,37 @@ def _network_form_values(query: QueryDict) -> dict[str, str]:
 
 @require_safe
 def engagement_map(request: HttpRequest) -> HttpResponse:
-    """Where engagements took place (those with coordinates), on the vendored Leaflet map."""
-    return render(request, "engagements/map.html", {"year": request.GET.get("year", "")})
+    """Where the engagements the user may see took place, on the vendored Leaflet map; those the
+    rules of ``engagements.places`` cannot place are counted and listed under it."""
+    params = NetworkParams(data={"year": request.GET["year"]} if request.GET.get("year") else {})
+    if not params.is_valid():
+        context = {"year": request.GET["year"], "errors": params.errors["year"]}
+        return render(request, "engagements/map.html", context, status=400)
+    year = params.validated_data.get("year")
+    placed, unplaced = selectors.engagement_places(request.user, year=year)
+    points = [
+        {
+            "key": engagement.key,
+            "title": engagement.title,
+            "start": engagement.start_date.isoformat() if engagement.start_date else None,
+            "label": engagement.label.marking,
+            "url": reverse("engagements:record", args=[engagement.key]),
+            "lat": place.latitude,
+            "lng": place.longitude,
+            "precision": place.precision,
+            "basis": place.basis,
+        }
+        for engagement, place in placed
+    ]
+    labels = {engagement.label.pk: engagement.label for engagement, _ in placed}
+    context = {
+        "year": year or "",
+        "points": points,
+        "labels": sorted(labels.values(), key=lambda label: label.marking),
+        "unplaced": unplaced,
+        "by_precision": {name: sum(p["precision"] == name for p in points) for name in ("recorded", "base", "capital")},
+    }
+    return render(request, "engagements/map.html", context)
 
 
 @require_safe

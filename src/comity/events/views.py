@@ -66,7 +66,15 @@ def dyad(request: HttpRequest) -> HttpResponse:
             "root_only": "true" if data["root_only"] else "",
             **_range(data),
         }
+        context["not_states"] = _not_states(data["source"], data["target"], context)
     return render(request, "events/dyad.html", context, status=200 if form.is_valid() else 400)
+
+
+def _not_states(source: str, target: str, context: dict[str, Any]) -> list[str]:
+    """The chosen codes that are neither a state of the registry nor a group: CAMEO also codes
+    regions and other actors (``AFR``), whose series must not read as a country's."""
+    known = {iso3 for iso3, _ in context["states"]} | set(context["groups"])
+    return [code for code in dict.fromkeys((source, target)) if code not in known]
 
 
 @require_safe

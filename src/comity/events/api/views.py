@@ -149,7 +149,9 @@ class AlertsView(APIView):
 
 
 class TensionView(APIView):
-    """Conflict intensity per country in one period, with ISO numeric codes for the world map."""
+    """Conflict intensity per country in one period, with ISO numeric codes for the world map;
+    ``is_state`` is false for the codes that name no state in the registry (CAMEO regions such as
+    ``AFR``), which the map neither draws nor ranks."""
 
     @extend_schema(
         parameters=[
@@ -176,6 +178,8 @@ class TensionView(APIView):
                 **row,
                 "iso_numeric": states.get(row["country"], {}).get("iso_numeric"),
                 "name": states.get(row["country"], {}).get("name", row["country"]),
+                # CAMEO also codes regions and blocs (AFR, EUR, WST): not states, so not ranked.
+                "is_state": row["country"] in states,
             }
             for row in rows
         ]

@@ -16,10 +16,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BAR_MIDDLE = """(index) => {
   const element = document.getElementById("events-series-chart");
   const chart = echarts.getInstanceByDom(element);
-  const option = chart.getOption();
-  const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, [index, option.series[0].data[index] / 2]);
+  const bar = chart.getOption().series[0].data[index];
+  const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, [bar.value[0], bar.value[1] / 2]);
   const box = element.getBoundingClientRect();
-  return [box.left + x, box.top + y, option.xAxis[0].data[index]];
+  return [box.left + x, box.top + y, bar.period];
+}"""
+
+#: The x pixel of each bar of the events series, by period.
+BAR_XS = """() => {
+  const chart = echarts.getInstanceByDom(document.getElementById("events-series-chart"));
+  return Object.fromEntries(chart.getOption().series[0].data.map((bar) =>
+    [bar.period, chart.convertToPixel({ seriesIndex: 0 }, bar.value)[0]]));
 }"""
 
 
@@ -81,3 +88,27 @@ def test_dyad_explorer_draws_the_series_and_lists_the_events_of_a_clicked_bar(pa
     page.wait_for_selector("#events-chart[data-events-period='2012-05']", timeout=15000)
     assert page.locator("#events-list-title").text_content().startswith("USA → RUS, 2012-05: ")
     assert errors == []
+
+
+def test_the_time_axis_shows_empty_periods_as_gaps(page: Any, live_server: Any) -> None:
+    """NATO -> RUS has stored events in 1982-01, 2000-01 and 2012-01 (among others): on a time axis
+    the 18 years between the first two take half again the room of the 12 years after."""
+    make_user("NLD", username="gapreader")
+    page.goto(f"{live_server.url}/events/?source=NATO&target=RUS&freq=month")
+    page.fill("#id_username", "gapreader")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/events/?*")
+    page.wait_for_selector("#events-chart[data-state=ready]", timeout=15000)
+    chart = page.locator("#events-chart")
+    periods, span = int(chart.get_attribute("data-periods")), int(chart.get_attribute("data-span"))
+    assert span > periods  # empty months between the first and the last
+    assert (
+        f"the other {span - periods} periods of that span have none (gaps)"
+        in page.locator("#events-chart-summary").text_content()
+    )
+    xs = page.evaluate(BAR_XS)
+    assert {"1982-01", "2000-01", "2012-01"} <= set(xs)
+    first, second = xs["2000-01"] - xs["1982-01"], xs["2012-01"] - xs["2000-01"]
+    assert first == pytest.approx(second * 216 / 144, rel=0.02)  # months apart, to scale
+    assert "gap, not a zero bar" in page.locator("#events-gaps-note").text_content()

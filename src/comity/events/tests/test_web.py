@@ -180,3 +180,20 @@ def test_an_empty_store_answers_empty(db: None, settings: Any, tmp_path: Any) ->
         response = client.get(url)
         assert response.status_code == 200 and "No event data you may see" in response.content.decode()
     assert "This field is required" not in client.get("/events/tension/").content.decode()
+
+
+def test_tension_tells_region_codes_from_states(uncleared: Client) -> None:
+    countries = uncleared.get("/api/events/tension/", {"period": "2012-01"}).json()["countries"]
+    regions = {c["country"] for c in countries if not c["is_state"]}
+    assert {"AFR", "EUR"} <= regions  # CAMEO region codes in the GDELT sample
+    assert all(c["iso_numeric"] is None for c in countries if not c["is_state"])
+    assert {"USA", "RUS"} <= {c["country"] for c in countries if c["is_state"]}
+
+
+def test_the_dyad_explorer_says_when_a_code_is_not_a_country(uncleared: Client) -> None:
+    page = uncleared.get("/events/", {"source": "AFR", "target": "USA", "freq": "year"}).content.decode()
+    assert '<p class="small" id="not-states"><code>AFR</code>: not a country.' in page
+    assert "gap, not a zero bar" in page
+    for source in ("NATO", "RUS"):
+        page = uncleared.get("/events/", {"source": source, "target": "USA", "freq": "year"}).content.decode()
+        assert 'id="not-states"' not in page

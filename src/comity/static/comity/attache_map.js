@@ -5,8 +5,8 @@
   if (!element) return;
   const summary = document.getElementById("attache-summary");
   const map = L.map(element, { worldCopyJump: true }).setView([50, 10], 3);
-  fetch(element.dataset.topojson).then((r) => r.json()).then((topology) => {
-    L.geoJSON(topojson.feature(topology, topology.objects.countries), {
+  comity.worldShapes(element.dataset.topojson).then((countries) => {
+    L.geoJSON(countries, {
       style: { color: "#888", weight: 0.5, fillColor: "#e8edf3", fillOpacity: 1 },
     }).addTo(map);
   });
@@ -20,6 +20,10 @@
           .bindTooltip(comity.textElement(p.sending + " → " + p.host + " (" + p.service + ") [" + p.label + "]")).addTo(map);
       });
       element.dataset.posts = String(body.posts.length);
-      summary.textContent = body.posts.length + " attaché posts in force on " + body.on;
+      element.dataset.drawn = String(drawn.length);
+      const missing = body.posts.length - drawn.length;
+      summary.textContent = (body.posts.length ? body.posts.length + (body.posts.length === 1 ? " attaché post" : " attaché posts") + " you may see in force on " + body.on
+        : "No attaché post you may see is in force on " + body.on + " (comity ships none; see below)") +
+        (missing ? "; " + missing + " not drawn (a capital without coordinates)" : "") + ".";
     });
 })();

@@ -6,6 +6,8 @@
   if (!element) return;
   const summary = document.getElementById("tension-summary");
   const top = document.getElementById("tension-top");
+  const regions = document.getElementById("tension-regions");
+  const regionsBox = document.getElementById("tension-regions-box");
   const steps = [[50, "#7f0000"], [20, "#cc0000"], [10, "#e65100"], [5, "#f6b26b"], [1, "#ffe599"]];
   const colour = (conflict) => { const step = steps.find(([min]) => conflict >= min); return step ? step[1] : "#d9ead3"; };
 
@@ -14,14 +16,13 @@
 
   async function load() {
     const params = new URLSearchParams({ period: element.dataset.period, by: element.dataset.by });
-    const [topology, response] = await Promise.all([
-      fetch(element.dataset.topojson).then((r) => r.json()),
+    const [features, response] = await Promise.all([
+      comity.worldShapes(element.dataset.topojson),
       fetch(element.dataset.api + "?" + params, { credentials: "same-origin", headers: { Accept: "application/json" } }),
     ]);
     const body = await response.json();
     if (!response.ok) { summary.textContent = "Could not load the tension: " + JSON.stringify(body); return; }
     const byNumeric = new Map(body.countries.filter((c) => c.iso_numeric).map((c) => [c.iso_numeric, c]));
-    const features = topojson.feature(topology, topology.objects.countries);
     L.geoJSON(features, {
       style: (feature) => {
         const numeric = String(feature.id).padStart(3, "0");
@@ -35,7 +36,9 @@
           country.events + " events (Goldstein mean " + country.goldstein_mean + ")" : feature.properties.name + ": no events"));
       },
     }).addTo(map);
-    top.replaceChildren(...body.countries.slice(0, 15).map((c) => {
+    const states = body.countries.filter((c) => c.is_state);
+    const others = body.countries.filter((c) => !c.is_state);
+    top.replaceChildren(...states.slice(0, 15).map((c) => {
       const item = document.createElement("li");
       const swatch = document.createElement("span");
       swatch.className = "tension-swatch";
@@ -43,9 +46,17 @@
       item.append(swatch, c.name + " (" + c.country + "): " + c.conflict + " conflict / " + c.events + " events");
       return item;
     }));
+    regions.replaceChildren(...others.map((c) => {
+      const item = document.createElement("li");
+      item.textContent = c.country + ": " + c.conflict + " conflict / " + c.events + " events";
+      return item;
+    }));
+    regionsBox.hidden = others.length === 0;
     summary.textContent = body.period + " (" + body.from + " to " + body.to + "), by " + body.by + ": " +
-      body.countries.length + " countries with events";
-    element.dataset.countries = String(body.countries.length);
+      states.length + " countries with events" + (others.length ? "; " + others.length + " codes that are not countries (below the ranking)" : "");
+    element.dataset.countries = String(states.length);
+    element.dataset.regions = String(others.length);
+    element.dataset.state = "ready";
   }
 
   load().catch((error) => { summary.textContent = "Could not load the tension: " + error.message; });
