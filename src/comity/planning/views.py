@@ -17,7 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from comity.planning import services
+from comity.engagements import exporting
+from comity.planning import selectors, services
 from comity.planning.examples import EXAMPLE_BASELINES, EXAMPLE_TITLES, examples
 from comity.planning.forms import PlanInputForm, PlanSaveForm, WhatIfForm
 from comity.planning.gantt import calendar_gantt, rotation_gantt
@@ -155,6 +156,21 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return _page(request, "calendar")
 
 
+@require_safe
+def saved_plans_ics(request: HttpRequest) -> HttpResponse:
+    """The saved rotation plans the user may see as an iCalendar feed (``?plan=<name>``: one plan).
+
+    The engagement exports go by kind and have none for posture records, so the planner serves
+    its own; it is marked like them (``exporting.to_ics``: the feed's bound and each event's label).
+    """
+    name = request.GET.get("plan", "")[:200]
+    records = list(selectors.saved_plan_records(request.user, name=name))
+    response = HttpResponse(exporting.to_ics(records), content_type="text/calendar")
+    response["Content-Disposition"] = 'attachment; filename="comity-plans.ics"'
+    response["X-Comity-Marking"] = exporting.export_marking(records)
+    return response
+
+
 @require_POST
 def rotations_save(request: HttpRequest) -> HttpResponse:
     """Save the current rotation plan of the session as planned posture engagements."""
@@ -176,9 +192,15 @@ def rotations_save(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         transaction.set_rollback(True)  # the refused write leaves nothing, not even its label
         return redirect("planning:rotations")
+    marking = report.label.marking if report.label else ""
+    raised = (
+        f" under the label {marking}, which covers the plan's sources"
+        if report.label != form.cleaned_data["marking"]
+        else ""
+    )
     messages.success(
         request,
-        f"Saved {len(report.created)} planned engagement(s); {len(report.unchanged)} were saved before.",
+        f"Saved {len(report.created)} engagement(s){raised}; {len(report.unchanged)} were saved before.",
     )
-    query = urlencode({"kind": "posture", "status": "planned", "q": form.cleaned_data["title_prefix"].strip()})
+    query = urlencode({"kind": "posture", "q": form.cleaned_data["title_prefix"].strip()})
     return redirect(f"{reverse('engagements:list')}?{query}")
