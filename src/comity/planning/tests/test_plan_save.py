@@ -105,7 +105,9 @@ def test_stated_dates_must_cover_every_period_in_order() -> None:
     assert "must be an object" in errors["period_dates.2027-3"]
     del data["period_dates"]["2027-1"], data["period_dates"]["2027-9"]
     data["period_dates"]["2027-3"] = {"start": "2027-06-01", "end": "2027-12-31"}
-    errors = pytest.raises(InputError, period_dates, data).value.errors
+    with pytest.raises(InputError) as caught:
+        period_dates(data)
+    errors = caught.value.errors
     assert "every period needs its dates" in errors["period_dates.2027-1"]
     assert "must start after period 2027-2 ends (2027-06-30)" in errors["period_dates.2027-3"]
 
@@ -177,8 +179,9 @@ def test_a_plan_without_dates_or_a_viewer_is_refused(editor: Any) -> None:
 
 def test_long_names_and_ids_still_give_distinct_keys() -> None:
     long = "P" * 90
-    a, b = services.rotation_plan_key("N" * 80, long + "1", "B", "DEU"), services.rotation_plan_key(
-        "N" * 80, long + "2", "B", "DEU"
+    a, b = (
+        services.rotation_plan_key("N" * 80, long + "1", "B", "DEU"),
+        services.rotation_plan_key("N" * 80, long + "2", "B", "DEU"),
     )
     assert a != b and len(a) == len(b) == 100 and a.startswith(services.rotation_plan_prefix("N" * 80))
 
