@@ -16,7 +16,9 @@ as a rotation input, invented nothing:
   offer prefers (1) the base the nation actually served at.
 
 The file does not give an aircraft count for every detachment, so the example counts
-detachments: every base needs one per period and every offer brings one (``aircraft`` 1).
+detachments: every base needs one per period and every offer brings one (``aircraft`` 1). Nor
+does it give both dates of every period (``2015-09 HUN`` has only a month, rotations 40 and 41
+none), so the example states no period dates, and its plan is shown and compared, not saved.
 """
 
 from __future__ import annotations
@@ -35,9 +37,12 @@ BAP_FIRST, BAP_LAST = "2014-05 POL", "2019-09 BEL"
 BAP_BASES = {"Siauliai": ("SIAULIAI", "Šiauliai", True), "Amari": ("AMARI", "Ämari", False)}
 _NATION_IN_BRACKETS = re.compile(r"\(([A-Z]{3})\b")
 
-#: A small illustrative rotation input (made-up offers, not any nation's commitment).
+#: A small illustrative rotation input (made-up offers, not any nation's commitment); three
+#: four-month periods from 1 January 2027, so a saved plan has dates.
 ROTATION_SAMPLE: dict[str, Any] = {
     "periods": ["2027-1", "2027-2", "2027-3"],
+    "calendar_start": "2027-01-01",
+    "period_months": 4,
     "bases": [
         {"id": "SIAULIAI", "host": "LTU", "min_aircraft": 4, "lead_required": True, "name": "Šiauliai"},
         {"id": "AMARI", "host": "EST", "min_aircraft": 4, "lead_required": False, "name": "Ämari"},

@@ -7,18 +7,28 @@ The solvers stay pure (``planning.solvers``); this module is where plans meet re
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
+from comity.core.authority import WriteAction
+from comity.core.derivation import least_upper_bound, uncovered_by
+from comity.core.labels import label_get_or_create
+from comity.core.permissions import default_owner, require_write
 from comity.core.selectors import may_see_label
+from comity.engagements.calendar_status import status_from_dates
 from comity.engagements.choices import EngagementKind, ParticipantRole, Status
 from comity.engagements.models import Engagement, EngagementParticipant, Objective
-from comity.engagements.services import engagement_create
+from comity.engagements.services import EngagementChangeError, engagement_create
+from comity.planning.periods import has_dates, period_dates
 from comity.planning.solvers import PLANNERS, InputError
 from comity.planning.solvers.checker import check_calendar, check_rotations
+from comity.planning.solvers.rotation_model import parse_rotations
 from comity.registry.models import State
 
 if TYPE_CHECKING:
@@ -56,7 +66,20 @@ def plan_violations(kind: str, data: Any, output: dict[str, Any]) -> list[dict[s
 
 
 def plan_solve(*, kind: str, data: Any) -> Solved:
-    """Solve ``data`` with the ``kind`` planner and check the plan; raises ``InputError``."""
+    """Solve ``data`` with the ``kind`` planner and check the plan; raises ``InputError``.
+
+    A rotation input that gives its periods dates has them checked with the rest, so a bad date
+    is named before the plan is solved rather than when it is saved.
+    """
+    if kind == "rotations" and has_dates(data):
+        errors: dict[str, str] = {}
+        for check in (parse_rotations, period_dates):
+            try:
+                check(data)
+            except InputError as exc:
+                errors.update(exc.errors)
+        if errors:
+            raise InputError(errors)
     output = PLANNERS[kind](data)
     return Solved(kind, data, output, plan_violations(kind, data, output))
 
@@ -121,89 +144,216 @@ def rotation_plan_diff(previous: dict[str, Any], current: dict[str, Any]) -> Pla
 class SaveReport:
     created: list[Engagement] = field(default_factory=list)
     unchanged: list[Engagement] = field(default_factory=list)
+    #: The label the records carry: the one asked for, raised to cover the plan's sources.
+    label: ConfidentialityLabel | None = None
 
 
-def rotation_plan_key(title_prefix: str, period: str, base: str) -> str:
-    """The natural key of one saved assignment: ``plan-<slug>-<period>-<base>``."""
-    return f"plan-{slugify(title_prefix)}-{slugify(period)}-{slugify(base)}"[:100]
+#: The characters between a plan's name and the rest of its keys; ``slugify`` never writes two
+#: hyphens in a row, so every key of a plan, and no key of another plan, starts with its prefix.
+KEY_SEPARATOR = "--"
+#: How much of the plan's name its keys keep (a key holds at most 100 characters).
+NAME_IN_KEY = 40
+#: What every saved plan's keys start with, and the source its records name.
+PLAN_KEY_START = "plan-"
+PLAN_SOURCE = "comity rotation planner"
+
+
+def rotation_plan_prefix(name: str) -> str:
+    """What every key of the plan called ``name`` starts with: ``plan-<slug of the name>--``."""
+    return f"{PLAN_KEY_START}{slugify(name)[:NAME_IN_KEY].strip('-')}{KEY_SEPARATOR}"
+
+
+def rotation_plan_key(name: str, period: str, base: str, nation: str) -> str:
+    """The natural key of one saved assignment: ``plan-<name>--<period>--<base>--<nation>``.
+
+    A key that would pass 100 characters keeps its first 89 and ends in a digest of the
+    assignment, so two long periods or bases still get two keys.
+    """
+    parts = KEY_SEPARATOR.join(slugify(part) or "x" for part in (period, base, nation))
+    key = f"{rotation_plan_prefix(name)}{parts}"
+    if len(key) <= 100:
+        return key
+    digest = hashlib.sha256("\0".join((period, base, nation)).encode()).hexdigest()[:10]
+    return f"{key[:89]}-{digest}"
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One assignment as the record it becomes, before it is written."""
+
+    key: str
+    nation: State
+    host: State
+    start: date
+    end: date
+    values: dict[str, Any]
+
+
+def _plan_sources(acting_user: User, problem: dict[str, Any]) -> list[Engagement]:
+    """The records the input says it derives from (``derived_from``: keys the user may see)."""
+    keys = problem.get("derived_from", [])
+    if not isinstance(keys, list) or not all(isinstance(k, str) and k.strip() for k in keys):
+        raise PlanSaveError("derived_from must be a list of record keys.")
+    keys = [k.strip() for k in keys]
+    found = {e.key: e for e in Engagement.objects.visible_to(acting_user).filter(key__in=keys).select_related("label")}
+    missing = [k for k in keys if k not in found]
+    if missing:  # a hidden record is answered as a missing one
+        raise PlanSaveError(f"derived_from names no record you may see: {', '.join(sorted(missing)[:5])}.")
+    return list(found.values())
+
+
+def _plan_label(
+    acting_user: User, chosen: ConfidentialityLabel, sources: list[ConfidentialityLabel]
+) -> ConfidentialityLabel:
+    """The chosen label, raised to the least upper bound of it and the plan's sources."""
+    if not may_see_label(acting_user, chosen):
+        raise PlanSaveError("You may not give a record a label above what you may see.")
+    if uncovered_by(chosen, sources) is None:
+        return chosen
+    bound = least_upper_bound([chosen.to_spec(), *(source.to_spec() for source in sources)])
+    label = label_get_or_create(bound)  # type: ignore[arg-type]
+    if not may_see_label(acting_user, label):
+        raise PlanSaveError(f"The plan's sources need the label {label.marking}, which you may not give.")
+    return label
 
 
 def rotation_plan_save(
     *, acting_user: User, plan: dict[str, Any], label: ConfidentialityLabel, title_prefix: str
 ) -> SaveReport:
-    """Save an accepted rotation plan as one planned ``posture`` engagement per assignment.
+    """Save an accepted rotation plan as one dated ``posture`` engagement per assignment.
 
-    ``plan`` is ``{"input": ..., "output": ...}`` as solved. The plan must have a status of
-    OPTIMAL or FEASIBLE and pass the independent checker; ``label`` must be one the user may
-    see. Each engagement has the nation as lead participant and the base's host as host, and
-    is change-logged by ``engagement_create``. Saving the same plan again creates nothing
-    (keys ``plan-<slug>-<period>-<base>``); a key already used by a different record is refused.
+    ``plan`` is ``{"input": ..., "output": ...}`` as solved; ``title_prefix`` is the plan's name.
+    The plan must have a status of OPTIMAL or FEASIBLE, pass the independent checker and give
+    its periods dates (``planning.periods``): each record runs over its period's days and takes
+    its status from them (``calendar_status.status_from_dates``: planned, ongoing or completed).
+    Its label is ``label`` raised to cover what the plan derives from (the objective it serves,
+    the records named in ``derived_from``); the user must be an editor of their scope and may see
+    the label. Each engagement has the nation as lead participant and the base's host as host,
+    and is change-logged by ``engagement_create``, all in one transaction.
+
+    Saving the same plan under the same name again creates nothing. A name whose records differ
+    (another plan, other dates, or records the user may not see) is refused.
     """
-    title_prefix = title_prefix.strip()
-    if not slugify(title_prefix):
+    name = title_prefix.strip()
+    if not slugify(name):
         raise PlanSaveError("Give the plan a title (letters or digits).")
     problem, output = plan.get("input"), plan.get("output")
     if not isinstance(problem, dict) or not isinstance(output, dict) or output.get("status") not in PLANNED:
         raise PlanSaveError("There is no solved plan to save.")
     if check_rotations(problem, output):
         raise PlanSaveError("The plan breaks the rotation rules, so it is not saved.")
-    if not may_see_label(acting_user, label):
-        raise PlanSaveError("You may not give a record a label above what you may see.")
+    require_write(acting_user, WriteAction.CREATE, None, default_owner(acting_user))
+    try:
+        spans = period_dates(problem)
+    except InputError as exc:
+        raise PlanSaveError(f"The plan's periods need dates before it is saved: {exc}") from exc
     bases = {b["id"]: b for b in problem["bases"]}
     codes = {a["nation"] for a in output["assignments"]} | {b["host"] for b in bases.values()}
     states = {s.iso3: s for s in State.objects.filter(iso3__in=codes)}
     unknown = sorted(codes - states.keys())
     if unknown:
         raise PlanSaveError(f"Not states in the registry: {', '.join(unknown)}.")
-    objectives = list(Objective.objects.visible_to(acting_user).filter(code="deterrence"))
-    report = SaveReport()
+    objectives = list(Objective.objects.visible_to(acting_user).filter(code="deterrence").select_related("label"))
+    sources = [record.label for record in _plan_sources(acting_user, problem)] + [o.label for o in objectives]
+    report = SaveReport(label=_plan_label(acting_user, label, sources))
+    planned = _planned(name, problem, output, bases, states, spans, report.label)
     with transaction.atomic():
-        for a in output["assignments"]:
-            base = bases[a["base"]]
-            nation, host = states[a["nation"]], states[base["host"]]
-            key = rotation_plan_key(title_prefix, a["period"], a["base"])
-            existing = Engagement.objects.filter(key=key).first()
-            if existing is not None:
-                if _same(existing, nation, acting_user):
-                    report.unchanged.append(existing)
-                    continue
-                raise PlanSaveError(f"Key {key!r} is already used by another record; choose another title.")
-            base_name = base.get("name") or base["id"]
-            participants = [(nation, ParticipantRole.LEAD.value, None)]
-            participants.append((host, ParticipantRole.HOST.value, None))
+        earlier = list(Engagement.objects.select_for_update().filter(key__startswith=rotation_plan_prefix(name)))
+        if earlier:
+            if not _same_plan(earlier, planned, acting_user):
+                raise PlanSaveError(
+                    f"A plan named {name!r} was saved before with other assignments or dates, or the name is "
+                    "taken; choose another name."
+                )
+            report.unchanged.extend(sorted(earlier, key=lambda e: e.key))
+            return report
+        for item in planned:
+            participants = [
+                (item.nation, ParticipantRole.LEAD.value, None),
+                (item.host, ParticipantRole.HOST.value, None),
+            ]
             try:
                 record = engagement_create(
                     acting_user=acting_user,
                     model=Engagement,
                     kind=EngagementKind.POSTURE,
-                    key=key,
-                    values={
-                        "title": f"{title_prefix}: {nation.iso3} at {base_name}, period {a['period']}"[:200],
-                        "status": Status.PLANNED,
-                        "label": label,
-                        "location": base_name,
-                        "lead_state": nation,
-                        "source": "comity rotation planner",
-                        "notes": (
-                            f"Planned rotation, period {a['period']}: {a['aircraft']} aircraft"
-                            f"{', lead nation of the base' if a.get('lead') else ''}. "
-                            f"Plan status {output['status']}, objective {output.get('objective')}."
-                        ),
-                    },
+                    key=item.key,
+                    values=item.values,
                     participants=participants,
                     objectives=objectives,
                 )
-            except LookupError as exc:
-                raise PlanSaveError(str(exc.args[0])) from exc
+            except EngagementChangeError as exc:
+                raise PlanSaveError(str(exc)) from exc
             report.created.append(record)
     return report
 
 
-def _same(existing: Engagement, nation: State, user: User) -> bool:
-    """The record under the key is this assignment, saved before, and the user may see it."""
-    return (
-        existing.kind == EngagementKind.POSTURE
-        and Engagement.objects.visible_to(user).filter(pk=existing.pk).exists()
-        and existing.lead_state_id == nation.pk
-        and EngagementParticipant.objects.filter(engagement=existing, state=nation, role=ParticipantRole.LEAD).exists()
+def _planned(
+    name: str,
+    problem: dict[str, Any],
+    output: dict[str, Any],
+    bases: dict[str, dict[str, Any]],
+    states: dict[str, State],
+    spans: dict[str, tuple[date, date]],
+    label: ConfidentialityLabel,
+) -> list[_Planned]:
+    """The records the plan's assignments become, in the output's order; refused when two of them
+    would share a key (periods or bases whose ids differ only in punctuation or case)."""
+    today = timezone.localdate()
+    planned: dict[str, _Planned] = {}
+    for a in output["assignments"]:
+        base = bases[a["base"]]
+        nation, host = states[a["nation"]], states[base["host"]]
+        start, end = spans[a["period"]]
+        key = rotation_plan_key(name, a["period"], a["base"], a["nation"])
+        if key in planned:
+            raise PlanSaveError(f"Two assignments would both be saved as {key!r}; give periods and bases distinct ids.")
+        base_name = base.get("name") or base["id"]
+        status = status_from_dates(start=start, end=end, precision="day", today=today, bounded=True)
+        planned[key] = _Planned(
+            key=key,
+            nation=nation,
+            host=host,
+            start=start,
+            end=end,
+            values={
+                "title": f"{name}: {nation.iso3} at {base_name}, period {a['period']}"[:200],
+                "start_date": start,
+                "end_date": end,
+                "date_precision": "day",
+                "status": status or Status.PLANNED,
+                "label": label,
+                "location": base_name,
+                "lead_state": nation,
+                "source": PLAN_SOURCE,
+                "notes": (
+                    f"Planned rotation, period {a['period']} ({start} to {end}): {a['aircraft']} aircraft"
+                    f"{', lead nation of the base' if a.get('lead') else ''}. "
+                    f"Plan status {output['status']}, objective {output.get('objective')}."
+                ),
+            },
+        )
+    return list(planned.values())
+
+
+def _same_plan(earlier: list[Engagement], planned: list[_Planned], user: User) -> bool:
+    """The records under the plan's name are this plan, saved before, and the user may see them all."""
+    wanted = {item.key: item for item in planned}
+    if {record.key for record in earlier} != wanted.keys():
+        return False
+    visible = set(
+        Engagement.objects.visible_to(user).filter(pk__in=[r.pk for r in earlier]).values_list("pk", flat=True)
+    )
+    leads = set(
+        EngagementParticipant.objects.filter(engagement__in=earlier, role=ParticipantRole.LEAD).values_list(
+            "engagement_id", "state_id"
+        )
+    )
+    return all(
+        record.pk in visible
+        and record.kind == EngagementKind.POSTURE
+        and record.lead_state_id == wanted[record.key].nation.pk
+        and (record.pk, wanted[record.key].nation.pk) in leads
+        and (record.start_date, record.end_date) == (wanted[record.key].start, wanted[record.key].end)
+        for record in earlier
     )

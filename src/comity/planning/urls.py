@@ -8,4 +8,5 @@ urlpatterns = [
     path("rotations/", views.rotations, name="rotations"),
     path("rotations/save/", views.rotations_save, name="rotations-save"),
     path("calendar/", views.calendar, name="calendar"),
+    path("saved.ics", views.saved_plans_ics, name="saved-ics"),
 ]

@@ -17,7 +17,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from comity.planning import services
+from comity.engagements import exporting
+from comity.planning import selectors, services
+from comity.planning.builder import BUILDERS, InputBuilder
 from comity.planning.examples import EXAMPLE_BASELINES, EXAMPLE_TITLES, examples
 from comity.planning.forms import PlanInputForm, PlanSaveForm, WhatIfForm
 from comity.planning.gantt import calendar_gantt, rotation_gantt
@@ -49,7 +51,8 @@ def _store(request: HttpRequest, solved: services.Solved) -> dict[str, Any] | No
 
 
 def _page(request: HttpRequest, kind: str) -> HttpResponse:
-    """GET shows the editor (an example, or the last input); POST solves, or applies a what-if."""
+    """GET shows the editors (an example, or the last input); POST solves pasted JSON or the input
+    form, applies a what-if, or adds or removes a row of the input form."""
     stored = _stored(request, kind)
     every = examples()
     example = request.GET.get("example") or request.POST.get("example") or ""
@@ -60,12 +63,23 @@ def _page(request: HttpRequest, kind: str) -> HttpResponse:
     }
     solved: services.Solved | None = None
     whatif_form = WhatIfForm()
+    builder_class = BUILDERS[kind]
+    builder: InputBuilder | None = None
+    shown_input: Any = stored["current"]["input"] if stored.get("current") else every[DEFAULT_EXAMPLE[kind]]
+    form = PlanInputForm(initial={"data": _text(shown_input)})
     if request.method == "POST":
         action = request.POST.get("action", "solve")
-        if action == "whatif" and kind == "rotations" and stored.get("current"):
+        if action.startswith(("add:", "remove:")):
+            builder = builder_class.resized(request.POST, action)
+        elif action == "build":
+            builder = builder_class(request.POST)
+            if builder.is_valid():
+                built = builder.json
+                context["built_json"] = _text(built)
+                form = PlanInputForm(initial={"data": _text(built)})
+                solved = _solve(request, context, lambda: built)
+        elif action == "whatif" and kind == "rotations" and stored.get("current"):
             whatif_form = WhatIfForm(request.POST)
-            text = json.dumps(stored["current"]["input"], indent=2, ensure_ascii=False)
-            form = PlanInputForm(initial={"data": text})
             if whatif_form.is_valid():
                 solved = _solve(
                     request,
@@ -76,27 +90,36 @@ def _page(request: HttpRequest, kind: str) -> HttpResponse:
                     compare_previous=True,
                 )
                 if solved is not None:
-                    form = PlanInputForm(initial={"data": json.dumps(solved.input, indent=2, ensure_ascii=False)})
+                    shown_input = solved.input
+                    form = PlanInputForm(initial={"data": _text(solved.input)})
         elif example in every and EXAMPLE_TITLES[example][0] == kind:
-            form = PlanInputForm(initial={"data": json.dumps(every[example], indent=2, ensure_ascii=False)})
+            shown_input = every[example]
+            form = PlanInputForm(initial={"data": _text(shown_input)})
             solved = _solve(request, context, lambda: every[example], baseline=EXAMPLE_BASELINES.get(example))
         else:
             form = PlanInputForm(request.POST)
             if form.is_valid():
+                shown_input = form.cleaned_data["data"]
                 solved = _solve(request, context, lambda: form.cleaned_data["data"])
+        context["builder_open"] = action == "build" or action.startswith(("add:", "remove:"))
     else:
-        if example not in every or EXAMPLE_TITLES[example][0] != kind:
-            example = ""
-        if example or not stored.get("current"):
-            data = every[example or DEFAULT_EXAMPLE[kind]]
-        else:
-            data = stored["current"]["input"]
-            output = stored["current"]["output"]
+        if example in every and EXAMPLE_TITLES[example][0] == kind:
+            shown_input = every[example]
+        elif stored.get("current"):
+            data, output = stored["current"]["input"], stored["current"]["output"]
             solved = services.Solved(kind, data, output, services.plan_violations(kind, data, output))
             context["shown"] = _shown(kind, solved, None, "")
-        form = PlanInputForm(initial={"data": json.dumps(data, indent=2, ensure_ascii=False)})
-    context.update(form=form, whatif_form=whatif_form, save_form=PlanSaveForm(), solved=solved)
+        form = PlanInputForm(initial={"data": _text(shown_input)})
+    if builder is None:
+        builder = builder_class.from_input(shown_input)
+        context["builder_partial"] = builder is None
+        builder = builder or builder_class()
+    context.update(form=form, whatif_form=whatif_form, save_form=PlanSaveForm(), solved=solved, builder=builder)
     return render(request, f"planning/{kind}.html", context)
+
+
+def _text(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _solve(
@@ -155,6 +178,21 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return _page(request, "calendar")
 
 
+@require_safe
+def saved_plans_ics(request: HttpRequest) -> HttpResponse:
+    """The saved rotation plans the user may see as an iCalendar feed (``?plan=<name>``: one plan).
+
+    The engagement exports go by kind and have none for posture records, so the planner serves
+    its own; it is marked like them (``exporting.to_ics``: the feed's bound and each event's label).
+    """
+    name = request.GET.get("plan", "")[:200]
+    records = list(selectors.saved_plan_records(request.user, name=name))
+    response = HttpResponse(exporting.to_ics(records), content_type="text/calendar")
+    response["Content-Disposition"] = 'attachment; filename="comity-plans.ics"'
+    response["X-Comity-Marking"] = exporting.export_marking(records)
+    return response
+
+
 @require_POST
 def rotations_save(request: HttpRequest) -> HttpResponse:
     """Save the current rotation plan of the session as planned posture engagements."""
@@ -176,9 +214,15 @@ def rotations_save(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         transaction.set_rollback(True)  # the refused write leaves nothing, not even its label
         return redirect("planning:rotations")
+    marking = report.label.marking if report.label else ""
+    raised = (
+        f" under the label {marking}, which covers the plan's sources"
+        if report.label != form.cleaned_data["marking"]
+        else ""
+    )
     messages.success(
         request,
-        f"Saved {len(report.created)} planned engagement(s); {len(report.unchanged)} were saved before.",
+        f"Saved {len(report.created)} engagement(s){raised}; {len(report.unchanged)} were saved before.",
     )
-    query = urlencode({"kind": "posture", "status": "planned", "q": form.cleaned_data["title_prefix"].strip()})
+    query = urlencode({"kind": "posture", "q": form.cleaned_data["title_prefix"].strip()})
     return redirect(f"{reverse('engagements:list')}?{query}")

@@ -310,6 +310,7 @@ READ_URLS: dict[str, list[str]] = {
     "planning/": ["/planning/"],
     "planning/rotations/": ["/planning/rotations/"],
     "planning/calendar/": ["/planning/calendar/"],
+    "planning/saved.ics": ["/planning/saved.ics", "/planning/saved.ics?plan=RM"],
     "events/": ["/events/"],
     "events/alliance/": ["/events/alliance/"],
     "events/tension/": ["/events/tension/"],

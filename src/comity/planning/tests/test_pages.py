@@ -128,12 +128,12 @@ def test_saving_a_plan_creates_labelled_planned_engagements(planner: Client) -> 
     marking = "NATO RESTRICTED REL TO NATO"
     response = planner.post("/planning/rotations/save/", {"title_prefix": "Sample 2027", "marking": marking})
     assert response.status_code == 302 and response["Location"].startswith("/engagements/?")
-    saved = Engagement.objects.filter(key__startswith="plan-sample-2027-").order_by("key")
+    saved = Engagement.objects.filter(key__startswith="plan-sample-2027--").order_by("key")
     assert saved.count() == len(plan["output"]["assignments"])
     label = label_from_marking(marking)
     hosts = {b["id"]: b["host"] for b in plan["input"]["bases"]}
     for a in plan["output"]["assignments"]:
-        record = saved.get(key=f"plan-sample-2027-{a['period']}-{a['base'].lower()}")
+        record = saved.get(key=services.rotation_plan_key("Sample 2027", a["period"], a["base"], a["nation"]))
         assert record.kind == "posture" and record.status == Status.PLANNED and record.label_id == label.pk
         roles = set(record.participants.values_list("state__iso3", "role"))
         assert (a["nation"], ParticipantRole.LEAD) in roles and (hosts[a["base"]], ParticipantRole.HOST) in roles
@@ -142,7 +142,7 @@ def test_saving_a_plan_creates_labelled_planned_engagements(planner: Client) -> 
     assert all(record.title in listing for record in saved)
     # Saving again changes nothing.
     planner.post("/planning/rotations/save/", {"title_prefix": "Sample 2027", "marking": marking})
-    assert Engagement.objects.filter(key__startswith="plan-sample-2027-").count() == saved.count()
+    assert Engagement.objects.filter(key__startswith="plan-sample-2027--").count() == saved.count()
     # A user without clearance does not see them.
     outsider = Client()
     outsider.force_login(make_user("NLD", username="no-clearance"))
@@ -156,7 +156,7 @@ def test_saving_refuses_a_label_above_the_user(planner: Client) -> None:
         "/planning/rotations/save/", {"title_prefix": "Too high", "marking": "NATO SECRET REL TO DEU"}, follow=True
     )
     assert "above what you may see" in response.content.decode()
-    assert not Engagement.objects.filter(key__startswith="plan-too-high-").exists()
+    assert not Engagement.objects.filter(key__startswith="plan-too-high--").exists()
     assert (
         "Give the plan a title"
         in planner.post(
