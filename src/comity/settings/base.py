@@ -221,6 +221,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "comity.core.api.schema.add_idempotency_key",
+        "comity.core.api.schema.empty_filters_are_unset",
     ],
     "ENUM_NAME_OVERRIDES": {
         "EngagementKindEnum": "comity.engagements.choices.EngagementKind",

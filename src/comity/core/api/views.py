@@ -46,6 +46,7 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
     """The change log; each entry is visible under the label of the record it describes, and
     entries about accounts to administrators only (``core.selectors.audit_entries_visible``)."""
 
+    queryset = AuditEntry.objects.none()  # the model, for the schema (no caller there); rows: get_queryset
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilter
 

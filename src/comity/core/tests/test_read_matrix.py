@@ -509,3 +509,129 @@ def test_every_read_route_is_in_the_matrix() -> None:
     assert not missing, f"GET routes missing from the read matrix: {missing}"
     stale = sorted(set(READ_URLS) - routes)
     assert not stale, f"the read matrix names routes that do not exist: {stale}"
+
+
+# -- ordering and filters on every list ---------------------------------------------------------
+#: Orderable fields exercised, by list route: each is read ascending and descending by every
+#: matrix user with the no-leak and count checks. The gate below fails on an orderable field
+#: (DRF ``OrderingFilter`` or a django-filter ``OrderingFilter``) that is not here. No list takes
+#: ``ordering`` today, so it is empty; a list that starts to must add its fields.
+ORDERED: dict[str, list[str]] = {}
+#: A value for each filter of every API list (the filter ``objective`` and the change log's
+#: ``object_id`` take a link and are read hidden against missing below).
+FILTER_VALUES = {
+    "nation": "LVA",
+    "kind": "exercise",
+    "status": "proposed",
+    "objective": "rm-o-0",
+    "year": "2020",
+    "start": "2020-03-01",
+    "end": "2020-03-31",
+    "q": "RM",
+    "state": "LVA",
+    "iso3": "LVA",
+    "iso2": "LV",
+    "cow_code": "367",
+    "cameo_code": "LVA",
+    "organisation": "NATO",
+    "framework": "PFP",
+    "end_reason": "joined_alliance",
+    "object_type": "exercise",
+    "since": "2020-01-01T00:00:00Z",
+    "action": "create",
+    "object_id": "1",
+    "username": "rm-nld-secret",
+}
+
+
+def _api_lists() -> dict[str, Any]:
+    """API list routes (``.../$``) of router view sets, with their view class."""
+    return {
+        route: view.cls
+        for route, view in iter_views()
+        if route.endswith("/$") and "(?P<" not in route and getattr(view, "actions", {}).get("get") == "list"
+    }
+
+
+def _orderable(view_class: Any) -> set[str]:
+    from django_filters import OrderingFilter as FilterOrdering
+    from rest_framework.filters import OrderingFilter
+
+    fields: set[str] = set()
+    if any(issubclass(b, OrderingFilter) for b in getattr(view_class, "filter_backends", [])):
+        fields |= {f for f in getattr(view_class, "ordering_fields", None) or [] if f != "__all__"}
+    filterset = getattr(view_class, "filterset_class", None)
+    for name, declared in getattr(filterset, "base_filters", {}).items():
+        if isinstance(declared, FilterOrdering):
+            fields |= {f"{name}={value}" for value, _ in declared.field.choices if value}
+    return fields
+
+
+def _filters(view_class: Any) -> set[str]:
+    filterset = getattr(view_class, "filterset_class", None)
+    return set(getattr(filterset, "base_filters", {}))
+
+
+def _list_url(route: str, query: str) -> str:
+    return "/" + route.removesuffix("$") + "?" + query + "&limit=1000"
+
+
+@pytest.mark.parametrize("who", ["rm-nld-secret", "rm-ukr-confidential", "rm-aut-none", "rm-fin-restricted"])
+def test_every_ordering_and_filter_agrees_with_the_label_rule(world: World, who: str) -> None:
+    """Every orderable field both ways and every filter of every API list: no hidden marker, and
+    the count says exactly the rows shown."""
+    client = _client(world.users[who])
+    hidden = world.hidden_markers(who)
+    queries = [
+        (route, f"ordering={'-' if down else ''}{field}") for route, fields in ORDERED.items() for field in fields
+        for down in (False, True)
+    ]
+    queries += [
+        (route, f"{name}={FILTER_VALUES[name]}") for route, view in _api_lists().items() for name in _filters(view)
+    ]
+    for route, query in queries:
+        url = _list_url(route, query)
+        response = client.get(url)
+        assert response.status_code == 200, f"{who} {url}: {response.status_code}"
+        body = response.json()
+        leaked = set(MARKER.findall(json.dumps(body))) & hidden
+        assert not leaked, f"{who} reads hidden records at {url}: {sorted(leaked)}"
+        if isinstance(body, dict) and "count" in body:
+            assert body["count"] == len(body["results"]), f"{who} {url}: count {body['count']}"
+
+
+def test_a_filter_by_a_hidden_link_is_a_filter_by_a_missing_one(world: World) -> None:
+    """``?objective=`` a hidden objective's code, and the change log's ``?object_id=`` a hidden
+    record's id, answer byte for byte as a code or id that does not exist. The PUBLIC exercise
+    serves every objective here (rolled back after the test), so a filter that matched hidden
+    codes would show it."""
+    Exercise.objects.get(key="rm-x-0").objectives.set(Objective.objects.filter(code__startswith="rm-o-"))
+    for who in ("rm-aut-none", "rm-ukr-confidential", "rm-fin-restricted"):
+        client = _client(world.users[who])
+        hidden_objectives = [r.ref for r in world.records if r.kind == "objective" and r.label_id not in world.visible[who]]
+        lists = [route for route, view in _api_lists().items() if "objective" in _filters(view)]
+        assert hidden_objectives and lists
+        for route in lists:
+            missing = client.get(_list_url(route, "objective=rm-o-missing")).content
+            for code in hidden_objectives[:3]:
+                assert client.get(_list_url(route, f"objective={code}")).content == missing, f"{who} {route} {code}"
+        hidden_notes = [r.ref for r in world.records if r.kind == "note" and r.label_id not in world.visible[who]]
+        audit = "api/core/audit/$"
+        missing = client.get(_list_url(audit, "object_type=countrynote&object_id=99999999")).content
+        for pk in hidden_notes[:3]:
+            assert client.get(_list_url(audit, f"object_type=countrynote&object_id={pk}")).content == missing
+
+
+def test_every_orderable_and_filterable_field_is_exercised() -> None:
+    """The gate: an orderable field not in ``ORDERED``, or a filter without a value to try, fails."""
+    lists = _api_lists()
+    unexercised = sorted(
+        f"{route} ordering={field}"
+        for route, view in lists.items()
+        for field in _orderable(view)
+        if field not in ORDERED.get(route, [])
+    )
+    assert not unexercised, f"orderable fields the read matrix does not try: {unexercised}"
+    untried = sorted(f"{route} {name}" for route, view in lists.items() for name in _filters(view) - set(FILTER_VALUES))
+    assert not untried, f"filters the read matrix does not try: {untried}"
+    assert lists, "no API list found: the discovery is broken"

@@ -37,6 +37,7 @@ from comity.engagements.models import Engagement, MenuItem, Objective, PartnerPr
 
 
 class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Objective.objects.none()  # the model, for the schema (no caller there); rows: get_queryset
     serializer_class = ObjectiveSerializer
     lookup_field = "code"
 
@@ -51,6 +52,7 @@ class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
 class EngagementViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Every kind of engagement in one list: what the calendar and timeline read."""
 
+    queryset = Engagement.objects.none()  # the model, for the schema (no caller there); rows: get_queryset
     serializer_class = EngagementSerializer
     filterset_class = EngagementFilter
     lookup_field = "key"
@@ -81,6 +83,7 @@ class AttacheNetworkView(APIView):
 class MenuItemViewSet(viewsets.ReadOnlyModelViewSet):
     """The cooperation menu: activities partners can draw into their programmes."""
 
+    queryset = MenuItem.objects.none()  # the model, for the schema (no caller there); rows: get_queryset
     serializer_class = MenuItemSerializer
     lookup_field = "code"
 
@@ -93,6 +96,7 @@ class MenuItemViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PartnerProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = PartnerProgramme.objects.none()  # the model, for the schema (no caller there); rows: get_queryset
     serializer_class = PartnerProgrammeSerializer
 
     def get_queryset(self) -> QuerySet[PartnerProgramme]:
@@ -106,6 +110,7 @@ class PartnerProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 class ProgrammeActivityViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Partnership activities and their PRIME steps (``POST .../{key}/{step}/``)."""
 
+    queryset = ProgrammeActivity.objects.none()  # the model, for the schema (no caller there); rows: get_queryset
     serializer_class = ProgrammeActivitySerializer
     filterset_class = EngagementFilter
     lookup_field = "key"

@@ -95,6 +95,7 @@ def _as_bad_request() -> Iterator[None]:
 class CountryNoteViewSet(HistoryMixin, viewsets.ModelViewSet):
     """Labelled country notes: lists, details and writes all see only what the caller may see."""
 
+    queryset = CountryNote.objects.none()  # the model, for the schema (no caller there); rows: get_queryset
     serializer_class = CountryNoteSerializer
     filterset_class = CountryNoteFilter
 
