@@ -210,7 +210,8 @@ def _history_follows(content_type: ContentType, object_id: str, label_id: int | 
             subjects.append((ContentType.objects.get_for_model(model), [str(pk) for pk in children]))
     new = ConfidentialityLabel.objects.select_related("policy", "classification").get(pk=label_id)
     about = [AuditEntry.objects.filter(content_type=ct, object_id__in=object_ids) for ct, object_ids in subjects]
-    about.append(AuditEntry.objects.filter(attachment_entries_of(instance)))
+    if subject is not None:
+        about.append(AuditEntry.objects.filter(_attachment_entries(subject, object_id)))
     for entries in (queryset.exclude(label=new) for queryset in about):
         for old in ConfidentialityLabel.objects.filter(pk__in=entries.values("label_id")).prefetch_related(
             "categories__values"
@@ -224,13 +225,19 @@ def attachment_entries_of(record: models.Model) -> models.Q:
     """The entries about files attached to ``record`` (``core.models.Attachment``), found by the
     record its snapshot names (content type of any of the record's tables, and id), so those of
     deleted files are found too: the record's history lists them and its relabelling raises them."""
+    return _attachment_entries(type(record), record.pk)
+
+
+def _attachment_entries(model: type[models.Model], pk: object) -> models.Q:
     from comity.core.models import Attachment
 
-    lineage = [type(record), *record._meta.get_parent_list()]
+    lineage = [model, *model._meta.get_parent_list()]
     type_ids = [ct.pk for ct in ContentType.objects.get_for_models(*lineage).values()]
+    # Snapshots hold the id as the JSON number it is; the change log names records by text.
+    ident = int(pk) if isinstance(pk, str) and pk.isdigit() else pk
     return models.Q(content_type=ContentType.objects.get_for_model(Attachment)) & (
-        models.Q(after__content_type_id__in=type_ids, after__object_id=record.pk)
-        | models.Q(before__content_type_id__in=type_ids, before__object_id=record.pk)
+        models.Q(after__content_type_id__in=type_ids, after__object_id=ident)
+        | models.Q(before__content_type_id__in=type_ids, before__object_id=ident)
     )
 
 
