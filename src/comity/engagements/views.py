@@ -24,7 +24,7 @@ from comity.core.authority import WriteAction
 from comity.core.permissions import write_decision
 from comity.core.selectors import access_or_404, audit_history
 from comity.engagements import reports, selectors, services
-from comity.engagements.api.serializers import network_params
+from comity.engagements.api.serializers import NetworkParams, network_params
 from comity.engagements.calendar_grid import busy_days, month_weeks, week_rows
 from comity.engagements.choices import EngagementKind, Status
 from comity.engagements.filtersets import EngagementFilter

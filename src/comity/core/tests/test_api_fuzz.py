@@ -331,8 +331,6 @@ def test_every_caller_on_every_operation(case: Any, served: World) -> None:
         _check(case, served, caller)
 
 
-
-
 @pytest.mark.parametrize("caller", CALLERS)
 def test_stateful_sequences_hold(served: World, caller: str) -> None:
     """The stateful phase: chains of linked calls (a create, then reads and edits of what it made),

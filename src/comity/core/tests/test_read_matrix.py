@@ -583,7 +583,9 @@ def test_every_ordering_and_filter_agrees_with_the_label_rule(world: World, who:
     client = _client(world.users[who])
     hidden = world.hidden_markers(who)
     queries = [
-        (route, f"ordering={'-' if down else ''}{field}") for route, fields in ORDERED.items() for field in fields
+        (route, f"ordering={'-' if down else ''}{field}")
+        for route, fields in ORDERED.items()
+        for field in fields
         for down in (False, True)
     ]
     queries += [
@@ -608,7 +610,9 @@ def test_a_filter_by_a_hidden_link_is_a_filter_by_a_missing_one(world: World) ->
     Exercise.objects.get(key="rm-x-0").objectives.set(Objective.objects.filter(code__startswith="rm-o-"))
     for who in ("rm-aut-none", "rm-ukr-confidential", "rm-fin-restricted"):
         client = _client(world.users[who])
-        hidden_objectives = [r.ref for r in world.records if r.kind == "objective" and r.label_id not in world.visible[who]]
+        hidden_objectives = [
+            r.ref for r in world.records if r.kind == "objective" and r.label_id not in world.visible[who]
+        ]
         lists = [route for route, view in _api_lists().items() if "objective" in _filters(view)]
         assert hidden_objectives and lists
         for route in lists:

@@ -23,7 +23,7 @@ import math
 import random
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -90,7 +90,7 @@ class Comparison:
 def compare(hidden: list[float], missing: list[float], seed: int = 0) -> Comparison:
     """The statistics above, for paired samples (``hidden[i]`` and ``missing[i]`` one pair)."""
     logs = [math.log(h / m) for h, m in zip(hidden, missing, strict=True)]
-    draw = random.Random(seed)  # noqa: S311 - a resampling, not a secret
+    draw = random.Random(seed)
     medians = sorted(statistics.median(draw.choices(logs, k=len(logs))) for _ in range(BOOTSTRAP))
     low, high = medians[int(0.025 * BOOTSTRAP)], medians[int(0.975 * BOOTSTRAP) - 1]
     slower = sum((h > m) + 0.5 * (h == m) for h in hidden for m in missing)
@@ -106,7 +106,7 @@ def compare(hidden: list[float], missing: list[float], seed: int = 0) -> Compari
 
 def measure(client: Client, hidden_url: str, missing_url: str, pairs: int, seed: int = 0) -> Comparison:
     """Interleaved timings of both URLs, each pair in a random order; every answer must be a 404."""
-    order = random.Random(seed)  # noqa: S311 - the order of a pair, not a secret
+    order = random.Random(seed)
 
     def timed(url: str) -> float:
         started = time.perf_counter()
@@ -177,7 +177,7 @@ def _slower_hidden_path(extra: Callable[[], None]) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def request_cost(reader: Client) -> Iterator[float]:
+def request_cost(reader: Client) -> float:
     """What one missing-record request takes on this machine now (the median of a few)."""
     url = _urls(ROUTES["engagement API"])[1]
     times = []
@@ -185,7 +185,7 @@ def request_cost(reader: Client) -> Iterator[float]:
         started = time.perf_counter()
         reader.get(url)
         times.append(time.perf_counter() - started)
-    yield statistics.median(times)
+    return statistics.median(times)
 
 
 def test_a_slower_hidden_path_is_caught(reader: Client, request_cost: float) -> None:
@@ -200,11 +200,15 @@ def test_a_slower_hidden_path_is_caught(reader: Client, request_cost: float) -> 
             if time.perf_counter() - started >= request_cost or loops > 10**8:
                 break
         loops *= 2
+
     def expensive_query() -> None:
         with connection.cursor() as cursor:  # its own cursor: the request's keeps its rows
             cursor.execute(_COUNT, [loops])
 
-    controls: dict[str, Callable[[], None]] = {"sleep": lambda: time.sleep(request_cost), "expensive query": expensive_query}
+    controls: dict[str, Callable[[], None]] = {
+        "sleep": lambda: time.sleep(request_cost),
+        "expensive query": expensive_query,
+    }
     for name, extra in controls.items():
         with connection.execute_wrapper(_slower_hidden_path(extra)):
             result = measure(reader, *_urls(ROUTES["engagement API"]), max(20, PAIRS // 2), seed=1)
@@ -212,6 +216,4 @@ def test_a_slower_hidden_path_is_caught(reader: Client, request_cost: float) -> 
 
 
 #: A query whose cost grows with its argument (SQLite and PostgreSQL both run it).
-_COUNT = (
-    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %s) SELECT count(*) FROM n"
-)
+_COUNT = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %s) SELECT count(*) FROM n"

@@ -230,9 +230,7 @@ class KindViewSet(HistoryMixin, viewsets.ModelViewSet):
         parameters=[OpenApiParameter("export_format", OpenApiTypes.STR, enum=list(exporting.FORMATS))],
         # One response per format: under ``*/*`` the JSON export was checked against "binary".
         responses={
-            (200, media_type): {"type": "array", "items": {"type": "object"}}
-            if fmt == "json"
-            else OpenApiTypes.BINARY
+            (200, media_type): {"type": "array", "items": {"type": "object"}} if fmt == "json" else OpenApiTypes.BINARY
             for fmt, media_type in CONTENT_TYPES.items()
         },
     )
