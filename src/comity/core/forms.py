@@ -11,6 +11,7 @@ from django.db import transaction
 from comity.core.access import PUBLIC_POLICY
 from comity.core.labels import LabelError, classification_marking, label_get_or_create, parse_marking, render_marking
 from comity.core.models import Classification, ConfidentialityLabel
+from comity.core.permissions import WriteDenied
 from comity.core.selectors import may_see_label, subject_for
 
 if TYPE_CHECKING:
@@ -192,3 +193,14 @@ class LabelField(forms.Field):
             return render_marking(parse_marking(marking)) if marking else ""
         except LabelError:
             return marking
+
+
+def refusal_on_form(form: forms.Form, exc: Exception) -> int:
+    """Put a service's refusal on the form, beside its field when it names one the form has, and
+    return the page's status: 403 for the write rule's refusal, 400 for bad input."""
+    if isinstance(exc, WriteDenied):
+        form.add_error(None, str(exc))
+        return 403
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in form.fields else None, str(exc))
+    return 400

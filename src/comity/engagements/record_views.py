@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from comity.core.authority import WriteAction
+from comity.core.forms import refusal_on_form
 from comity.core.permissions import WriteDenied, writable_owners, write_decision
 from comity.core.selectors import access_or_404
 from comity.engagements import services
@@ -23,16 +24,6 @@ from comity.engagements.choices import EngagementKind
 from comity.engagements.forms import FORM_KINDS, EngagementForm
 from comity.engagements.models import Engagement
 from comity.engagements.views import detail_url
-
-
-def _refused(form: EngagementForm, exc: Exception) -> int:
-    """Put a service's refusal on the form (beside its field when it names one); the status."""
-    if isinstance(exc, WriteDenied):
-        form.add_error(None, str(exc))
-        return 403
-    field = getattr(exc, "field", None)
-    form.add_error(field if field in form.fields else None, str(exc))
-    return 400
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -60,7 +51,7 @@ def record_create(request: HttpRequest, kind: str) -> HttpResponse:
                     objectives=objectives or [],
                 )
             except (WriteDenied, services.EngagementChangeError) as exc:
-                status = _refused(form, exc)
+                status = refusal_on_form(form, exc)
             else:
                 messages.success(request, f"{EngagementKind(kind).label} recorded.")
                 return redirect(detail_url(record))
@@ -93,7 +84,7 @@ def record_edit(request: HttpRequest, key: str) -> HttpResponse:
                     objectives=objectives,
                 )
             except (WriteDenied, services.EngagementChangeError) as exc:
-                status = _refused(form, exc)
+                status = refusal_on_form(form, exc)
             else:
                 messages.success(request, "Changes saved.")
                 return redirect(detail_url(record))

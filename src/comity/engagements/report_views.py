@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from comity.core.authority import WriteAction
+from comity.core.forms import refusal_on_form
 from comity.core.permissions import WriteDenied, write_decision
 from comity.core.selectors import access_or_404, audit_history
 from comity.engagements import reports, selectors
@@ -35,16 +36,6 @@ def report_detail(request: HttpRequest, key: str) -> HttpResponse:
         "history": audit_history(request.user, report),
     }
     return render(request, "engagements/report.html", context)
-
-
-def _refused(form: ReportForm, exc: Exception) -> int:
-    """A service's refusal on the form, beside its field when the form has it; the status."""
-    if isinstance(exc, WriteDenied):
-        form.add_error(None, str(exc))
-        return 403
-    field = getattr(exc, "field", None)
-    form.add_error(field if field in form.fields else None, str(exc))
-    return 400
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -83,7 +74,7 @@ def report_edit(request: HttpRequest, key: str) -> HttpResponse:
                         feedback=form.feedback_inputs(),
                     )
             except (WriteDenied, reports.ReportError) as exc:
-                status = _refused(form, exc)
+                status = refusal_on_form(form, exc)
             else:
                 messages.success(request, "After-action report saved.")
                 return redirect(reverse("engagements:report", args=[engagement.key]))

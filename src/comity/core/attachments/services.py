@@ -23,7 +23,7 @@ from django.utils import timezone
 from comity.core.attachments.files import AttachmentRefusedError, attachment_storage, check_upload
 from comity.core.attachments.registry import attachable_base, record_type
 from comity.core.attachments.selectors import attachment_or_404, record_of
-from comity.core.audit import audit_entry, snapshot
+from comity.core.audit import audit_entry, audit_record, snapshot
 from comity.core.authority import WriteAction
 from comity.core.derivation import uncovered_by
 from comity.core.models import Attachment, LabelledModel
@@ -95,14 +95,16 @@ def attachment_upload(
                     owner=record.owner,
                     uploaded_by=acting_user,
                 )
-                audit_entry(
-                    acting_user=acting_user,
-                    action=AuditAction.CREATE,
-                    instance=attachment,
-                    before=None,
-                    after=snapshot(attachment),
-                    linked=[record],
-                ).save()
+                audit_record(
+                    audit_entry(
+                        acting_user=acting_user,
+                        action=AuditAction.CREATE,
+                        instance=attachment,
+                        before=None,
+                        after=snapshot(attachment),
+                        linked=[record],
+                    )
+                )
         except BaseException:
             storage.delete(name)
             raise
@@ -121,14 +123,16 @@ def attachment_relabel(*, acting_user: User, attachment: Attachment, label: Conf
     before = snapshot(attachment)
     attachment.label = label
     attachment.save(update_fields=["label"])
-    audit_entry(
-        acting_user=acting_user,
-        action=AuditAction.UPDATE,
-        instance=attachment,
-        before=before,
-        after=snapshot(attachment),
-        linked=[record],
-    ).save()
+    audit_record(
+        audit_entry(
+            acting_user=acting_user,
+            action=AuditAction.UPDATE,
+            instance=attachment,
+            before=before,
+            after=snapshot(attachment),
+            linked=[record],
+        )
+    )
     return attachment
 
 
@@ -138,14 +142,16 @@ def attachment_delete(*, acting_user: User, attachment: Attachment) -> None:
     attachment = attachment_or_404(acting_user, attachment.pk)
     record = _visible_record(acting_user, record_of(attachment))
     require_write(acting_user, WriteAction.DELETE, record, record.owner)
-    audit_entry(
-        acting_user=acting_user,
-        action=AuditAction.DELETE,
-        instance=attachment,
-        before=snapshot(attachment),
-        after=None,
-        linked=[record],
-    ).save()
+    audit_record(
+        audit_entry(
+            acting_user=acting_user,
+            action=AuditAction.DELETE,
+            instance=attachment,
+            before=snapshot(attachment),
+            after=None,
+            linked=[record],
+        )
+    )
     name = attachment.storage_name
     attachment.delete()
     transaction.on_commit(lambda: attachment_storage().delete(name))
