@@ -1,4 +1,4 @@
-"""Suite-wide pytest set-up: reference data once per database, and the URL coverage check."""
+"""Suite-wide pytest set-up: reference data in every test database, and the URL coverage check."""
 
 from __future__ import annotations
 
@@ -95,10 +95,28 @@ def _end_stray_postgres_sessions() -> None:
         )
 
 
-@pytest.fixture
-def reference_data(transactional_db: None) -> None:
-    """For transactional tests (live server), whose database is emptied after each test."""
-    _load_reference_data()
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Reload the reference data after a transactional test has emptied every table.
+
+    pytest-django runs transactional tests last, but with xdist's ``--dist loadfile`` a worker
+    takes a browser file and then ordinary files, which would find no policies or registry.
+    """
+    yield
+    if not _is_transactional(item):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        _load_reference_data()
 
 
 @pytest.fixture

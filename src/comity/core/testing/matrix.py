@@ -8,9 +8,12 @@ answers 404, exactly as for a record that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from django.db import transaction
 from django.db.models import Model
 
 MATRIX_LABEL = "NATO RESTRICTED REL TO NLD"
@@ -36,3 +39,23 @@ class LabelledEndpoints:
 
 
 MATRIX_MARKER = "Matrix note zq1"
+
+
+W = TypeVar("W")
+
+
+@contextmanager
+def rolled_back_world(django_db_blocker: Any, build: Callable[[], W]) -> Iterator[W]:
+    """A module's world, built once inside a transaction that is rolled back when the module ends.
+
+    For the matrices' module-scoped fixtures: each test's own transaction (a savepoint) nests
+    inside it, so a test undoes what its requests wrote and the module leaves nothing behind.
+    """
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            yield build()
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)

@@ -38,7 +38,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -50,6 +50,7 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, response_
 from comity.core.labels import label_from_marking
 from comity.core.models import User
 from comity.core.testing.factories import make_user
+from comity.core.testing.matrix import rolled_back_world
 from comity.core.testing.scale import scaled
 from comity.engagements.choices import EngagementKind
 from comity.engagements.kinds import KIND_MODELS
@@ -247,14 +248,8 @@ _KIND_OF = {
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     """One world for the module, inside a transaction rolled back at its end; each test's own
     transaction (a savepoint inside it) undoes what that test's requests wrote."""
-    with django_db_blocker.unblock():
-        block = transaction.atomic()
-        block.__enter__()
-        try:
-            yield _build()
-        finally:
-            transaction.set_rollback(True)
-            block.__exit__(None, None, None)
+    with rolled_back_world(django_db_blocker, _build) as built:
+        yield built
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser(chromium: Any, reference_data: None, settings: Any, tmp_path: Path) -> Any:
+def browser(chromium: Any, transactional_db: None, settings: Any, tmp_path: Path) -> Any:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {
         **settings.STORAGES,

@@ -31,7 +31,7 @@ SCREENSHOTS = Path("/tmp/comity-desk")  # noqa: S108
 
 
 @pytest.fixture
-def demo(reference_data: None, settings: Any, tmp_path: Path) -> User:
+def demo(transactional_db: None, settings: Any, tmp_path: Path) -> User:
     """``comity demo`` (its event samples into this test's data directory), then two records of
     the editor's nation that the desk must raise."""
     settings.DATA_DIR = tmp_path

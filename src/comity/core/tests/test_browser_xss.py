@@ -45,7 +45,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture
-def hostile(reference_data: None) -> dict[str, Any]:
+def hostile(transactional_db: None) -> dict[str, Any]:
     """Records of every kind the pages draw, each with hostile text wherever a user types text."""
     author = make_user("NLD", "SECRET", username="viewer", roles=("editor", "programme_manager:NATO"))
     public = public_label()
@@ -195,15 +195,15 @@ def test_hostile_text_runs_no_script_and_reads_as_text_on_every_page(
     watcher = Watcher(page)
     sign_in(page, f"{live_server.url}/engagements/map/?year={YEAR}", "viewer")
 
-    # The engagement map: hover the hostile marker and read its tooltip.
-    page.wait_for_function("() => document.getElementById('engagement-map').dataset.markers === '1'", timeout=15000)
-    page.hover("path.engagement-marker", force=True)
-    tooltip = page.wait_for_selector(".leaflet-tooltip", timeout=5000)
+    # The engagement map: open the hostile place's popup, which lists its records by title.
+    page.wait_for_function("() => document.getElementById('engagement-map').dataset.records === '1'", timeout=15000)
+    page.locator("#engagement-map .engagement-place").click()
+    popup = page.wait_for_selector(".leaflet-popup-content", timeout=5000)
     page.wait_for_timeout(300)  # an injected <img src=x> fires its onerror once the load fails
-    page.screenshot(path=str(tmp_path / "engagement_map_tooltip.png"))
+    page.screenshot(path=str(tmp_path / "engagement_map_popup.png"))
     watcher.check("the engagement map")
-    assert tooltip.query_selector("img, script, svg") is None
-    assert HOSTILE in tooltip.text_content()
+    assert popup.query_selector("img, script, svg") is None
+    assert HOSTILE in popup.text_content()
 
     # The attaché network: hover the hostile post's line.
     page.goto(f"{live_server.url}/engagements/attache-network/?on={YEAR}-06-01")

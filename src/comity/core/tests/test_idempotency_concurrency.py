@@ -24,7 +24,7 @@ from comity.engagements.models import Exercise
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="in-flight 409 needs PostgreSQL's row locks (SQLite serialises writers)"
 )
-def test_a_concurrent_duplicate_gets_409_while_the_first_runs(reference_data: None) -> None:
+def test_a_concurrent_duplicate_gets_409_while_the_first_runs(transactional_db: None) -> None:
     """The first request is held inside its write (a rival transaction locks the table);
     a second request with the same Idempotency-Key meanwhile answers 409 at once, and after the
     first completes the repeat is a replay: one record, one change-log entry."""

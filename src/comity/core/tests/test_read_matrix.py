@@ -31,7 +31,6 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from comity.core.labels import label_from_marking
@@ -39,6 +38,7 @@ from comity.core.models import Attachment, ConfidentialityLabel, User
 from comity.core.selectors import labels_visible_to, subject_for
 from comity.core.testing.attachments import stored_attachment
 from comity.core.testing.factories import make_user
+from comity.core.testing.matrix import rolled_back_world
 from comity.core.testing.url_coverage import declared_methods, iter_views
 from comity.engagements.choices import EngagementKind
 from comity.engagements.kinds import KIND_MODELS
@@ -260,14 +260,8 @@ def _attachments(index: int, exercise: Exercise, label: ConfidentialityLabel, pu
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     """One world for the module, inside a transaction rolled back at its end."""
-    with django_db_blocker.unblock():
-        block = transaction.atomic()
-        block.__enter__()
-        try:
-            yield _build()
-        finally:
-            transaction.set_rollback(True)
-            block.__exit__(None, None, None)
+    with rolled_back_world(django_db_blocker, _build) as built:
+        yield built
 
 
 #: Every route answering GET, with the URLs that read it. ``{kind}`` entries name a detail route:

@@ -31,6 +31,7 @@ from comity.core.labels import label_from_marking
 from comity.core.models import Attachment, AuditEntry, ConfidentialityLabel, RoleAssignment, User
 from comity.core.testing.attachments import PDF_BYTES, upload
 from comity.core.testing.factories import make_user
+from comity.core.testing.matrix import rolled_back_world
 from comity.core.testing.url_coverage import write_routes
 from comity.engagements import prime, reports
 from comity.engagements.choices import Status
@@ -580,14 +581,8 @@ EXEMPT = ("accounts/",)
 def world(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """One world for the module, built inside a transaction that is rolled back at its end; each
     test's own transaction (and each attempt's savepoint) nests inside it."""
-    with django_db_blocker.unblock():
-        block = transaction.atomic()
-        block.__enter__()
-        try:
-            yield _world(tmp_path_factory.mktemp("write-matrix"))
-        finally:
-            transaction.set_rollback(True)
-            block.__exit__(None, None, None)
+    with rolled_back_world(django_db_blocker, lambda: _world(tmp_path_factory.mktemp("write-matrix"))) as built:
+        yield built
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(chromium: Any, reference_data: None) -> Any:
+def page(chromium: Any, transactional_db: None) -> Any:
     make_user("NLD", "SECRET", username="watchkeeper")
     page = chromium.new_page(viewport={"width": 1280, "height": 1000})
     errors: list[str] = []

@@ -24,7 +24,7 @@ CENTRE, ZOOM = (55.0, 15.0), 4
 
 
 @pytest.fixture
-def page(chromium: Any, reference_data: None) -> Any:
+def page(chromium: Any, transactional_db: None) -> Any:
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.errors = []
     page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)

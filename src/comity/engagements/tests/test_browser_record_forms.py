@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = "/tmp/comity-record-form"  # noqa: S108
 
 
-def test_an_editor_creates_edits_and_plans_an_exercise(chromium: Any, live_server: Any, reference_data: None) -> None:
+def test_an_editor_creates_edits_and_plans_an_exercise(chromium: Any, live_server: Any, transactional_db: None) -> None:
     make_user("NLD", "RESTRICTED", username="officer", roles=("editor",))
     page = chromium.new_page(viewport={"width": 1280, "height": 1600})
     sign_in(page, f"{live_server.url}/engagements/", "officer")

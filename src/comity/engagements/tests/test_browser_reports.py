@@ -19,7 +19,7 @@ SCREENSHOTS = "/tmp/comity-report-form"  # noqa: S108
 
 
 def test_an_editor_completes_reports_and_assesses_an_exercise(
-    chromium: Any, live_server: Any, reference_data: None
+    chromium: Any, live_server: Any, transactional_db: None
 ) -> None:
     make_user("NLD", "RESTRICTED", username="reporter", roles=("editor",))
     make_exercise(

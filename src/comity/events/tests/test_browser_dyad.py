@@ -51,7 +51,7 @@ def click_bar(page: Any, index: int, period: str) -> None:
 
 
 @pytest.fixture
-def store(reference_data: None, web_store: dict[str, Any]) -> dict[str, Any]:
+def store(transactional_db: None, web_store: dict[str, Any]) -> dict[str, Any]:
     return web_store  # after the reference data: the store's labels need the policies
 
 

@@ -20,7 +20,7 @@ CENTRE, ZOOM = (40.0, 20.0), 2
 
 
 @pytest.fixture
-def page(chromium: Any, reference_data: None, web_store: dict[str, Any]) -> Any:
+def page(chromium: Any, transactional_db: None, web_store: dict[str, Any]) -> Any:
     return chromium.new_page(viewport={"width": 1280, "height": 900})
 
 

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser(chromium: Any, reference_data: None) -> Any:
+def browser(chromium: Any, transactional_db: None) -> Any:
     return chromium
 
 

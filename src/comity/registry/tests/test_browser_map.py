@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(chromium: Any, reference_data: None) -> Any:
+def page(chromium: Any, transactional_db: None) -> Any:
     return chromium.new_page()
 
 
