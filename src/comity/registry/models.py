@@ -145,7 +145,8 @@ class Participation(models.Model):
     end = models.DateField(null=True, blank=True, help_text="First day no longer a participant.")
     end_reason = models.CharField(max_length=16, choices=ParticipationEnd.choices, blank=True)
     note = models.TextField(blank=True)
-    source = models.CharField(max_length=512)
+    #: Text, not a bounded string: a participation cites its start and its end, each with its own source.
+    source = models.TextField()
 
     class Meta:
         ordering = ["framework__code", "start", "state__name"]
