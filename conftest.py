@@ -96,9 +96,14 @@ def _end_stray_postgres_sessions() -> None:
 
 
 def _is_transactional(item: pytest.Item) -> bool:
+    """pytest-django's own test of a transactional test (the one its reordering uses)."""
+    from pytest_django.plugin import validate_django_db
+
     marker = item.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("transaction"):
-        return True
+    if marker is not None:
+        transactional, reset_sequences, *_ = validate_django_db(marker)
+        if transactional or reset_sequences:
+            return True
     names = getattr(item, "fixturenames", ())
     return "transactional_db" in names or "live_server" in names
 

@@ -51,11 +51,8 @@ def rolled_back_world(django_db_blocker: Any, build: Callable[[], W]) -> Iterato
     For the matrices' module-scoped fixtures: each test's own transaction (a savepoint) nests
     inside it, so a test undoes what its requests wrote and the module leaves nothing behind.
     """
-    with django_db_blocker.unblock():
-        block = transaction.atomic()
-        block.__enter__()
+    with django_db_blocker.unblock(), transaction.atomic():
         try:
             yield build()
         finally:
             transaction.set_rollback(True)
-            block.__exit__(None, None, None)
