@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
+from comity.core.api.filters import WholeNumberFilter
 from comity.engagements.choices import EngagementKind, Status
 from comity.engagements.models import Engagement, Objective
 from comity.engagements.selectors import in_year, with_nation
@@ -16,10 +16,8 @@ MIN_YEAR, MAX_YEAR = 1, 9999
 
 
 @extend_schema_field({"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR})
-class YearFilter(filters.NumberFilter):
+class YearFilter(WholeNumberFilter):
     """A calendar year: a whole number from ``MIN_YEAR`` to ``MAX_YEAR`` (else a 400 naming it)."""
-
-    field_class = forms.IntegerField
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(min_value=MIN_YEAR, max_value=MAX_YEAR, **kwargs)

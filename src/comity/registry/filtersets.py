@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
+from comity.core.api.filters import WholeNumberFilter
 from comity.registry.models import CountryNote, Membership, Participation, State
 
 
 class StateFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", label="Name or code")
+    cow_code = WholeNumberFilter(label="Correlates of War code")
 
     class Meta:
         model = State

@@ -113,7 +113,7 @@ class AttachmentViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Attachment]:
-        reference = self.request.query_params.get("record") if self.action == "list" else None
+        reference = (self.request.query_params.get("record") or None) if self.action == "list" else None
         if reference is None:
             return attachments_visible(self.request.user).order_by("-uploaded", "-id")
         try:

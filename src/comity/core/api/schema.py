@@ -34,15 +34,13 @@ def add_idempotency_key(result: dict[str, Any], generator: Any, request: Any, pu
 
 
 def empty_filters_are_unset(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """drf-spectacular post-processing hook: a list filter sent empty (``?start=``, as an HTML form
-    sends an unused field) filters nothing, as django-filter reads it; ``allowEmptyValue`` says so.
-    Without it the schema called ``?start=`` invalid while the API answered 200 (schemathesis)."""
-    for path, _, method, view in getattr(generator, "endpoints", []):
-        filterset = getattr(getattr(view, "cls", None), "filterset_class", None)
-        operation = result.get("paths", {}).get(path, {}).get(method.lower())
-        if filterset is None or operation is None:
-            continue
-        for parameter in operation.get("parameters", []):
-            if parameter.get("in") == "query" and parameter.get("name") in filterset.base_filters:
-                parameter["allowEmptyValue"] = True
+    """drf-spectacular post-processing hook: an optional query parameter sent empty (``?start=``,
+    as an HTML form sends an unused field) counts as absent everywhere in the API (django-filter,
+    ``on_date``, ``checked_query``, the forms, pagination); ``allowEmptyValue`` says so. Without it
+    the schema called ``?on=`` invalid while the API answered 200 (schemathesis)."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
     return result

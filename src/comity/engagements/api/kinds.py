@@ -237,7 +237,7 @@ class KindViewSet(HistoryMixin, viewsets.ModelViewSet):
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponse:
         """What the caller may see (after the list filters) as CSV, JSON, Parquet or iCalendar."""
-        fmt = request.query_params.get("export_format", "csv")
+        fmt = request.query_params.get("export_format") or "csv"
         if fmt not in exporting.FORMATS:
             raise ValidationError({"export_format": f"use one of {', '.join(exporting.FORMATS)}"})
         rows = list(self.filter_queryset(self.get_queryset()).order_by("start_date", "key"))

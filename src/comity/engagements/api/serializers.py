@@ -106,8 +106,8 @@ class PartnerProgrammeSerializer(serializers.ModelSerializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.username", default=None, read_only=True)
-    state = serializers.CharField(source="state.iso3", default=None, read_only=True)
+    user = serializers.CharField(source="user.username", default=None, allow_null=True, read_only=True)
+    state = serializers.CharField(source="state.iso3", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = ActivityAssignment

@@ -55,7 +55,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
     framework = serializers.SlugRelatedField(slug_field="code", read_only=True)
     iso3 = serializers.CharField(source="state.iso3", read_only=True)
     name = serializers.CharField(source="state.name", read_only=True)
-    joined = serializers.DateField(source="start", read_only=True)
+    joined = serializers.DateField(source="start", allow_null=True, read_only=True)
 
     class Meta:
         model = Participation
@@ -73,6 +73,14 @@ class AllianceStateSerializer(serializers.Serializer):
     joined = serializers.DateField(allow_null=True, help_text="First day; see joined_precision.")
     joined_text = serializers.CharField(allow_null=True, help_text="The start at its source's precision.")
     joined_precision = serializers.ChoiceField(choices=["day", "month", "unknown"])
+
+
+class AllianceSerializer(serializers.Serializer):
+    """An organisation's members and partners on a date."""
+
+    organisation = serializers.CharField()
+    on = serializers.DateField()
+    states = AllianceStateSerializer(many=True)
 
 
 class CountryNoteSerializer(serializers.ModelSerializer):

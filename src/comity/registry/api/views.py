@@ -21,7 +21,7 @@ from comity.core.api.params import on_date
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.registry import selectors, services
 from comity.registry.api.serializers import (
-    AllianceStateSerializer,
+    AllianceSerializer,
     CountryNoteSerializer,
     FrameworkSerializer,
     MembershipSerializer,
@@ -72,15 +72,15 @@ class AllianceView(APIView):
             OpenApiParameter("organisation", OpenApiTypes.STR, description="Organisation code (default NATO)"),
             OpenApiParameter("on", OpenApiTypes.DATE, description="As-of date (default today)"),
         ],
-        responses=AllianceStateSerializer(many=True),
+        responses=AllianceSerializer,
     )
     def get(self, request: Request) -> Response:
-        code = request.query_params.get("organisation", "NATO").upper()
+        code = (request.query_params.get("organisation") or "NATO").upper()
         if selectors.organisation_or_none(code) is None:
             raise NotFound(f"no organisation {code}")
         day = on_date(request.query_params.get("on"))
         rows = [asdict(row) for row in selectors.states_on(code, day)]
-        return Response({"organisation": code, "on": day, "states": AllianceStateSerializer(rows, many=True).data})
+        return Response(AllianceSerializer({"organisation": code, "on": day, "states": rows}).data)
 
 
 @contextmanager

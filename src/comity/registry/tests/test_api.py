@@ -42,6 +42,16 @@ def test_reference_data_endpoints(api: Client) -> None:
     assert api.get(f"/api/registry/participations/{spells[0]['id']}/").json()["end"] == "1996-10-27"
 
 
+def test_a_cow_code_is_a_whole_number_and_empty_parameters_are_absent(api: Client) -> None:
+    assert [s["iso3"] for s in api.get("/api/registry/states/", {"cow_code": 375}).json()["results"]] == ["FIN"]
+    refused = api.get("/api/registry/states/", {"cow_code": "0.5"})
+    assert refused.status_code == 400
+    assert "cow_code" in refused.json()
+    alliance = api.get("/api/registry/alliance/", {"organisation": "", "on": ""}).json()
+    assert alliance["organisation"] == "NATO"
+    assert len(alliance["states"]) >= 32
+
+
 def test_alliance_time_travel(api: Client) -> None:
     body = api.get("/api/registry/alliance/", {"organisation": "NATO", "on": "2023-04-04"}).json()
     statuses = {s["iso3"]: s["status"] for s in body["states"]}
