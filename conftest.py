@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,15 @@ def pytest_configure(config: pytest.Config) -> None:
         return match
 
     BaseHandler.resolve_request = recording_resolve  # type: ignore[method-assign]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Refuse a collection in which two tests share a node id: xdist schedules by id, so all but
+    one of them would silently not run (schemathesis' per-operation items did, under pytest 9.2)."""
+    counts = Counter(item.nodeid for item in session.items)
+    shared = sorted(nodeid for nodeid, count in counts.items() if count > 1)
+    if shared:
+        raise pytest.UsageError("tests sharing a node id (all but one would not run): " + ", ".join(shared))
 
 
 def _full_run(session: pytest.Session) -> bool:
