@@ -34,11 +34,16 @@ ELF_BYTES = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
 
 
 def zip_bytes(entries: dict[str, bytes]) -> bytes:
-    """A ZIP package with these entries (the first stored uncompressed, as ODF's ``mimetype`` is)."""
+    """A ZIP package with these entries (the first stored uncompressed, as ODF's ``mimetype`` is).
+
+    Each entry carries one fixed time, so the bytes do not depend on the clock: the packages are
+    parametrize values, and xdist refuses a run whose workers collected different test ids.
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for index, (name, content) in enumerate(entries.items()):
-            archive.writestr(name, content, compress_type=zipfile.ZIP_STORED if index == 0 else zipfile.ZIP_DEFLATED)
+            entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            archive.writestr(entry, content, compress_type=zipfile.ZIP_STORED if index == 0 else zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
