@@ -12,6 +12,7 @@ urlpatterns = [
     path("engagements/", include("comity.engagements.urls")),
     path("planning/", include("comity.planning.urls")),
     path("events/", include("comity.events.urls")),
+    path("assessment/", include("comity.assessment.urls")),
     path("admin/", admin.site.urls),
     path("api/core/", include("comity.core.api.urls")),
     path("api/desk/", DeskView.as_view(), name="api-desk"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("api/engagements/", include("comity.engagements.api.urls")),
     path("api/events/", include("comity.events.api.urls")),
     path("api/planning/", include("comity.planning.api.urls")),
+    path("api/assessment/", include("comity.assessment.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "comity.engagements",
     "comity.events",
     "comity.planning",
+    "comity.assessment",
 ]
 
 MIDDLEWARE = [
