@@ -1,4 +1,5 @@
-// The alliance map: world shapes from the vendored TopoJSON, coloured by the registry's answer
+// The alliance map: world shapes from the vendored TopoJSON (cut at the antimeridian by
+// comity/world_shapes.js, so Russia and Fiji are not smeared across the map), coloured by the registry's answer
 // to "who was a member or partner on this date" (GET /api/registry/alliance/?on=...).
 (function () {
   "use strict";
@@ -79,8 +80,8 @@
   dateInput.addEventListener("change", () => { yearInput.value = dateInput.value.slice(0, 4); update(); });
   orgInput.addEventListener("change", update);
 
-  fetch(element.dataset.topojson).then((r) => r.json()).then((topology) => {
-    features = topojson.feature(topology, topology.objects.countries);
+  comity.worldShapes(element.dataset.topojson).then((shapes) => {
+    features = shapes;
     dateInput.value = new Date().toISOString().slice(0, 10);
     yearInput.max = dateInput.value.slice(0, 4);
     yearInput.value = yearInput.max;
