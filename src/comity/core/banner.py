@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -72,7 +72,7 @@ def bound_marking(labels: Iterable[ConfidentialityLabel]) -> tuple[str, LabelSpe
     and what an export is marked (PUBLIC when there are none)."""
     expand = import_string(settings.COMITY_GROUP_MEMBERS)
     today = timezone.localdate()
-    return page_bound((label_spec(label) for label in labels), lambda group: expand(group, today))
+    return page_bound((label_spec(label) for label in labels), cache(lambda group: expand(group, today)))
 
 
 def banner_html(labels: Iterable[ConfidentialityLabel]) -> str:

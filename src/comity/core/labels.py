@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.db import transaction
@@ -325,6 +326,7 @@ def high_water_mark(specs: Iterable[LabelSpec], *, expand: Callable[[str], froze
     specs = list(specs)
     if not specs:
         return None
+    expand = cache(expand)  # a group is expanded once per bound, however many inputs name it
     policies = {spec.policy for spec in specs} - {PUBLIC_POLICY}
     if len(policies) > 1:
         raise LabelError(f"no single label covers the policies {', '.join(sorted(policies))}")

@@ -16,6 +16,7 @@ from django import forms
 from django.db import models
 
 from comity.core.authority import WriteAction
+from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.forms import LabelField, RefusedFormRollsBack
 from comity.core.permissions import default_owner, writable_owners
 from comity.engagements.choices import EngagementKind, ParticipantRole
@@ -208,7 +209,9 @@ class EngagementForm(RefusedFormRollsBack, forms.Form):
                 self.fields[name] = formfield
         if "related_exercise" in self.fields:
             self.fields["related_exercise"].queryset = Exercise.objects.visible_to(user)  # type: ignore[attr-defined]
-        self.fields["objectives"].queryset = Objective.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["objectives"].queryset = (  # each option shows its label: fetched with it
+            Objective.objects.visible_to(user).select_related(*LABEL_SELECT).prefetch_related(*LABEL_PREFETCH)  # type: ignore[attr-defined]
+        )
         owners = writable_owners(user, "create")
         if record is not None:
             del self.fields["key"]

@@ -126,10 +126,14 @@ def record_visible(user: User | AnonymousUser, key: str) -> Engagement:
 
 
 def engagements_visible(user: User | AnonymousUser) -> QuerySet[Engagement]:
+    """Every engagement the user may see, with what a list of them shows (the lead, which reads
+    the participants) fetched in a fixed number of queries."""
     return (
         Engagement.objects.visible_to(user)
         .select_related("lead_state", "lead_organisation", *LABEL_SELECT)
-        .prefetch_related(*LABEL_PREFETCH)
+        .prefetch_related(
+            *LABEL_PREFETCH, Prefetch("participants", queryset=EngagementParticipant.objects.select_related("state"))
+        )
     )
 
 
