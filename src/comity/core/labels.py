@@ -8,6 +8,7 @@ values), then stores it once per distinct content.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -38,6 +39,17 @@ from comity.core.models import (
 #: How a few classifications are marked on a page where the SPIF name alone is not the marking.
 #: NATO's TOP SECRET is marked COSMIC TOP SECRET (the SPIF's portion marking is "CTS"), and the
 #: PUBLIC policy's single UNMARKED classification is shown as PUBLIC.
+#: Bumped whenever this process stores a new label: a reader that kept the labels a user may see
+#: for the rest of a request (``core.selectors.visible_label_ids``) knows it must look again.
+_stored = itertools.count(1)
+_generation = 0
+
+
+def labels_generation() -> int:
+    """How many labels this process has stored so far (0 before the first)."""
+    return _generation
+
+
 MARKING_OVERRIDES = {("NATO", "TOP SECRET"): "COSMIC TOP SECRET", (PUBLIC_POLICY, "UNMARKED"): "PUBLIC"}
 
 
@@ -213,6 +225,8 @@ def label_get_or_create(spec: LabelSpec) -> ConfidentialityLabel:
         LabelCategoryValue.objects.bulk_create(
             LabelCategoryValue(category=row, value=v) for v in sorted(category.values)
         )
+    global _generation  # one counter per process, read on every labelled query
+    _generation = next(_stored)
     return label
 
 

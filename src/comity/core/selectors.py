@@ -13,12 +13,13 @@ from operator import or_
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Case, Exists, F, Max, Model, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, Model, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from comity.core.access import PUBLIC_POLICY, CategoryType, Subject, nation_holdings
+from comity.core.labels import labels_generation
 from comity.core.models import (
     AuditEntry,
     CategoryGrant,
@@ -99,16 +100,18 @@ def visible_label_ids(user: User | AnonymousUser) -> list[int]:
     Kept on the user object for the rest of the request, like the subject: a page asks for every
     list it draws, and the rule's query is the costly part of a read. A label is never changed
     once stored (it is found again by its fingerprint), so the answer can only grow by labels
-    created since, which the newest id tells.
+    stored since; every label is stored through ``core.labels.label_get_or_create``, which counts
+    them (``labels_generation``), so no query is needed to tell. (A label another process stores
+    meanwhile is seen from the next request on, as a request reads one consistent state.)
     """
     subject = subject_for(user)
-    newest = ConfidentialityLabel.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    generation = labels_generation()
     cached = getattr(user, "_comity_label_ids", None)
-    if cached is not None and cached[0] is subject and cached[1] == newest:
+    if cached is not None and cached[0] is subject and cached[1] == generation:
         return cached[2]  # type: ignore[no-any-return]
     ids = list(labels_visible_to(subject).values_list("pk", flat=True))
     if getattr(user, "is_authenticated", False):
-        user._comity_label_ids = (subject, newest, ids)  # type: ignore[union-attr]
+        user._comity_label_ids = (subject, generation, ids)  # type: ignore[union-attr]
     return ids
 
 

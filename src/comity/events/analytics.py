@@ -317,31 +317,41 @@ def _period_index(period_start: ir.DateValue, freq: str) -> ir.IntegerValue:
     return days // 7 if freq == "week" else days
 
 
-def tension_alerts(
-    events: ir.Table,
-    membership: ir.Table,
+@dataclass(frozen=True)
+class _AlertsQuery:
+    """An alerts expression of one shape and the date parameters its calls bind."""
+
+    expr: ir.Table
+    backend: BaseBackend
+    start: ir.DateScalar | None
+    end: ir.DateScalar | None
+
+
+@lru_cache(maxsize=64)
+def _alerts_query(
+    events: ops.Relation,
+    membership: ops.Relation,
+    backend: BaseBackend,
+    connection: int,
     *,
     freq: str,
-    visible_label_ids: Sequence[int],
-    dyads: Sequence[tuple[str, str]] | None = None,
-    rule: AlertRule | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    limit: int = 20,
-    groups: Collection[str] | None = None,
-) -> pa.Table:
-    """Flagged (dyad, period) pairs whose conflict rose beyond the dyad's trailing baseline.
-
-    ``dyads`` lists (source, target) pairs (nations or groups); without it every directed pair
-    of distinct countries in the events is examined. The top ``limit`` changes come first
-    (highest z, then latest period).
-    """
-    _check_freq(freq)
-    rule = rule or AlertRule()
-    visible = _visible(events, visible_label_ids, start, end, root_only=False)
+    visible_label_ids: tuple[int, ...],
+    dyads: tuple[tuple[str, str], ...],
+    rule: AlertRule,
+    has_start: bool,
+    has_end: bool,
+    limit: int,
+    groups: frozenset[str] | None,
+) -> _AlertsQuery:
+    """The alerts expression for one shape, built once so that its compiled statement is reused:
+    ibis takes about half a second to compile it, and the desk asks for it on every visit.
+    (``connection``: as for ``_series_query``.)"""
+    start = ibis.param("date") if has_start else None
+    end = ibis.param("date") if has_end else None
+    visible = _visible(events.to_expr(), visible_label_ids, start, end, root_only=False)
     if dyads:
-        known = _groups(membership, groups)
-        parts = [dyad_events(visible, membership, s, t, known) for s, t in dyads]
+        known = _groups(membership.to_expr(), groups)
+        parts = [dyad_events(visible, membership.to_expr(), s, t, known) for s, t in dyads]
         chosen = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
     else:
         pairs = visible.filter(
@@ -376,8 +386,51 @@ def tension_alerts(
     scored = series.mutate(baseline=series.mean, z=(series.value - series.mean) / std, enough=enough)
     flagged = scored.filter(scored.enough & (scored.z >= rule.z_threshold) & (scored.conflict >= rule.min_conflict))
     top = flagged.order_by([ibis.desc("z"), ibis.desc("period_start"), "source", "target"]).limit(limit)
-    rows = top.select("source", "target", "period_start", "events", "conflict", "value", "baseline", "z")
-    result = rows.to_pyarrow().to_pylist()
+    expr = top.select("source", "target", "period_start", "events", "conflict", "value", "baseline", "z")
+    return _AlertsQuery(expr, backend, start, end)
+
+
+def tension_alerts(
+    events: ir.Table,
+    membership: ir.Table,
+    *,
+    freq: str,
+    visible_label_ids: Sequence[int],
+    dyads: Sequence[tuple[str, str]] | None = None,
+    rule: AlertRule | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 20,
+    groups: Collection[str] | None = None,
+) -> pa.Table:
+    """Flagged (dyad, period) pairs whose conflict rose beyond the dyad's trailing baseline.
+
+    ``dyads`` lists (source, target) pairs (nations or groups); without it every directed pair
+    of distinct countries in the events is examined. The top ``limit`` changes come first
+    (highest z, then latest period).
+    """
+    _check_freq(freq)
+    backend = ibis.get_backend(events)
+    query = _alerts_query(
+        events.op(),
+        membership.op(),
+        backend,
+        id(backend),
+        freq=freq,
+        visible_label_ids=tuple(sorted(set(visible_label_ids))),
+        dyads=tuple(dyads or ()),
+        rule=rule or AlertRule(),
+        has_start=start is not None,
+        has_end=end is not None,
+        limit=limit,
+        groups=frozenset(groups) if groups is not None else None,
+    )
+    values: dict[ir.Scalar, object] = {}
+    if query.start is not None:
+        values[query.start] = start
+    if query.end is not None:
+        values[query.end] = end
+    result = statements.to_pyarrow(query.expr, values, query.backend).to_pylist()
     return pa.Table.from_pylist(
         [
             {
