@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from comity.core.forms import LabelField, RefusedFormRollsBack
 from comity.engagements import reports
@@ -20,6 +21,8 @@ from comity.engagements.models import AfterActionReport, Engagement, Objective
 from comity.registry.models import State
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from django.contrib.auth.models import AnonymousUser
 
     from comity.core.models import User
@@ -61,8 +64,18 @@ class ObservationForm(forms.Form):
         return reports.ObservationInput(**{part: data.get(part, "") for part in reports.OBSERVATION_PARTS})
 
 
+#: The most observations one report holds.
+MAX_OBSERVATIONS = 200
 #: Observations: those written, and two empty rows for new ones.
-ObservationFormSet = forms.formset_factory(ObservationForm, extra=2, max_num=200, validate_max=True)
+ObservationFormSet = forms.formset_factory(
+    ObservationForm, extra=2, max_num=MAX_OBSERVATIONS, absolute_max=MAX_OBSERVATIONS, validate_max=True
+)
+#: The rows as typed, shown again with one more: no empty rows beyond the added one.
+GrownObservationFormSet = forms.formset_factory(
+    ObservationForm, extra=0, max_num=MAX_OBSERVATIONS, absolute_max=MAX_OBSERVATIONS, validate_max=True
+)
+#: The ``action`` of the "Add an observation" button: show the form again with a row more.
+ADD_OBSERVATION = "add-observation"
 
 
 def observation_formset(data: Any, report: AfterActionReport | None) -> forms.BaseFormSet:
@@ -72,6 +85,19 @@ def observation_formset(data: Any, report: AfterActionReport | None) -> forms.Ba
         else []
     )
     return ObservationFormSet(data, prefix="obs", initial=initial)
+
+
+def observations_with_a_row_more(data: Mapping[str, Any]) -> forms.BaseFormSet:
+    """The observations as posted (text, unchecked) and one empty row after them (none past
+    ``MAX_OBSERVATIONS``); a tampered row count reads as none."""
+    try:
+        total = min(max(int(data.get("obs-TOTAL_FORMS", 0)), 0), MAX_OBSERVATIONS)
+    except (TypeError, ValueError):
+        total = 0
+    rows = [{part: data.get(f"obs-{i}-{part}", "") for part in reports.OBSERVATION_PARTS} for i in range(total)]
+    if len(rows) < MAX_OBSERVATIONS:
+        rows.append({})
+    return GrownObservationFormSet(prefix="obs", initial=rows)
 
 
 def parse_feedback(text: str) -> list[reports.FeedbackInput]:
@@ -159,3 +185,8 @@ class ReportForm(RefusedFormRollsBack, forms.Form):
 
     def label_changed(self) -> bool:
         return self.report is None or "label" in self.changed_data
+
+    def show_unchecked(self) -> None:
+        """Show what was typed without judging it: a row was added and nothing is saved yet, so a
+        summary not written yet is no error. The form must not be saved from after this."""
+        self._errors = ErrorDict()

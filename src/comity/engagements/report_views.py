@@ -2,7 +2,9 @@
 
 The pages call the services the API calls (``reports.report_create`` / ``report_update``).
 Invalid input answers 400 with the form, what was typed and the errors beside their fields; a
-write the rule refuses answers 403 with its reason; either way nothing is kept. A report hidden
+write the rule refuses answers 403 with its reason; either way nothing is kept. "Add an
+observation" posts the form back and gets it again, unchecked, with one observation row more
+(htmx swaps in just that part). A report hidden
 from the reader answers 404 exactly as one that does not exist.
 """
 
@@ -20,7 +22,12 @@ from comity.core.permissions import WriteDenied, write_decision
 from comity.core.selectors import access_or_404, audit_history
 from comity.engagements import reports, selectors
 from comity.engagements.models import Engagement
-from comity.engagements.report_forms import ReportForm, observation_formset
+from comity.engagements.report_forms import (
+    ADD_OBSERVATION,
+    ReportForm,
+    observation_formset,
+    observations_with_a_row_more,
+)
 from comity.engagements.views import detail_url, report_section
 
 
@@ -47,8 +54,12 @@ def report_edit(request: HttpRequest, key: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ReportForm(data, user=user, engagement=engagement, report=report)
     observations = observation_formset(data, report)
+    adding = request.method == "POST" and request.POST.get("action") == ADD_OBSERVATION
+    if adding:  # htmx swaps in the observations only; without JavaScript the page comes back whole
+        form.show_unchecked()
+        observations = observations_with_a_row_more(request.POST)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not adding:
         status = 400
         if form.is_valid() and observations.is_valid():
             written = [row for row in (f.as_input() for f in observations.forms) if row is not None]

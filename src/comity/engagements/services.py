@@ -141,6 +141,14 @@ def _objectives(row: ExerciseRow, resolver: _Resolver) -> list[Objective]:
     return [resolver.objectives[code] for code in row.objectives]
 
 
+class RowRefusedError(LookupError):
+    """An import row a write check refused, naming the column at fault (``Reject.field``)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def engagement_upsert(
     *,
     model: type[Engagement],
@@ -182,8 +190,10 @@ def engagement_upsert(
             record, changed = _update(
                 acting_user=acting_user, engagement=existing, values=values, participants=links, objectives=objectives
             )
-    except (WriteDenied, EngagementChangeError) as exc:
+    except WriteDenied as exc:
         raise LookupError(str(exc)) from exc
+    except EngagementChangeError as exc:
+        raise RowRefusedError(str(exc), exc.field) from exc
     if changed:
         report.updated += 1
     else:
@@ -247,9 +257,13 @@ def engagements_import(*, acting_user: User | None, kind: str, parsed: ParsedFil
                     decision = write_decision(acting_user, WriteAction.CREATE, None, values["owner"])
                     if not decision:
                         raise LookupError(decision.reason)
+                try:
+                    check_assessment(acting_user, None, values["status"])
+                except TransitionError as exc:
+                    raise RowRefusedError(str(exc), "status") from exc
                 new.append(NewRecord(row.key, values, participants, objectives))
         except LookupError as exc:
-            report.rejects.append(Reject(row.line, str(exc.args[0])))
+            report.rejects.append(Reject(row.line, str(exc.args[0]), getattr(exc, "field", "")))
     with transaction.atomic():
         bulk_create_engagements(model=model, records=new, acting_user=acting_user)
     report.imported += len(new)
@@ -279,11 +293,25 @@ def _check_move(acting_user: User | None, record: Engagement, to: str) -> None:
     check_timing(
         to, start=record.start_date, end=record.end_date, precision=record.date_precision, today=timezone.localdate()
     )
-    if to == Status.ASSESSED:
-        reports = AfterActionReport.objects.filter(engagement=record.pk)
+    check_assessment(acting_user, record.pk, to)
+
+
+def check_assessment(acting_user: User | None, engagement_pk: int | None, status: str) -> None:
+    """Every door to ``assessed``: ``lifecycle.check_report`` asked about the reports the actor
+    may read (the system reads them all; a record not yet written has none).
+
+    The lifecycle move, a create, an edit, an import and a planner's save all ask this, so a
+    record is never assessed without the report that says how it was judged. Raises
+    ``TransitionError``; the callers put it beside the ``status`` field.
+    """
+    if status != Status.ASSESSED:  # spares the query; check_report is the rule
+        return
+    reports = AfterActionReport.objects.none()
+    if engagement_pk is not None:
+        reports = AfterActionReport.objects.filter(engagement=engagement_pk)
         if acting_user is not None:
             reports = reports.visible_to(acting_user)
-        check_report(to, has_report=reports.exists())
+    check_report(status, has_report=reports.exists())
 
 
 @transaction.atomic
@@ -394,6 +422,10 @@ def _checked_create(
     if Engagement.objects.filter(key=key).exists():
         raise EngagementChangeError("key", KEY_TAKEN.format(key=key))
     _check_dates(values.get("start_date"), values.get("end_date"))
+    try:
+        check_assessment(acting_user, None, values.get("status", ""))
+    except TransitionError as exc:
+        raise EngagementChangeError("status", str(exc)) from exc
     return engagement_insert(
         acting_user=acting_user, model=model, key=key, values=values, participants=participants, objectives=objectives
     )
@@ -494,11 +526,14 @@ def _update(
         label = values.get("label")
         if label is not None and label.pk != record.label_id:
             _check_label(acting_user, label)
-        if moving:
-            try:
+    if moving:
+        try:
+            if acting_user is None:  # the system skips the table and the calendar, not the report
+                check_assessment(None, record.pk, values["status"])
+            else:
                 _check_move(acting_user, record, values["status"])
-            except TransitionError as exc:
-                raise EngagementChangeError("status", str(exc)) from exc
+        except TransitionError as exc:
+            raise EngagementChangeError("status", str(exc)) from exc
 
     before = snapshot(record)
     for name, value in values.items():

@@ -47,7 +47,7 @@ class WhatIfForm(forms.Form):
 class PlanSaveForm(RefusedFormRollsBack, forms.Form):
     """Title and label of the planned engagements an accepted plan becomes."""
 
-    title_prefix = forms.CharField(max_length=80, label="Title", initial="Rotation plan")
+    title_prefix = forms.CharField(max_length=80, label="Title")
     marking = forms.CharField(
         label="Label",
         initial="PUBLIC",

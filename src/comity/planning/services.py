@@ -1,5 +1,6 @@
 """Services of the planner pages: solve (with the independent check), what-if edits and their
-difference to the previous plan, and saving an accepted rotation plan as planned engagements.
+difference to the previous plan, and saving an accepted plan (rotations or an exercise calendar)
+as dated engagements.
 
 The solvers stay pure (``planning.solvers``); this module is where plans meet records.
 """
@@ -23,9 +24,9 @@ from comity.core.permissions import default_owner, require_write
 from comity.core.selectors import may_see_label
 from comity.engagements.calendar_status import status_from_dates
 from comity.engagements.choices import EngagementKind, ParticipantRole, Status
-from comity.engagements.models import Engagement, EngagementParticipant, Objective
+from comity.engagements.models import Engagement, EngagementParticipant, Exercise, Objective
 from comity.engagements.services import EngagementChangeError, engagement_create
-from comity.planning.periods import has_dates, period_dates
+from comity.planning.periods import FIRST_DAY, LAST_DAY, has_dates, period_dates
 from comity.planning.solvers import PLANNERS, InputError
 from comity.planning.solvers.checker import check_calendar, check_rotations
 from comity.planning.solvers.rotation_model import parse_rotations
@@ -153,39 +154,39 @@ class SaveReport:
 KEY_SEPARATOR = "--"
 #: How much of the plan's name its keys keep (a key holds at most 100 characters).
 NAME_IN_KEY = 40
-#: What every saved plan's keys start with, and the source its records name.
+#: What every saved plan's keys start with; the source each planner's records name.
 PLAN_KEY_START = "plan-"
 PLAN_SOURCE = "comity rotation planner"
+CALENDAR_PLAN_SOURCE = "comity exercise calendar planner"
 
 
-def rotation_plan_prefix(name: str) -> str:
+def plan_prefix(name: str) -> str:
     """What every key of the plan called ``name`` starts with: ``plan-<slug of the name>--``."""
     return f"{PLAN_KEY_START}{slugify(name)[:NAME_IN_KEY].strip('-')}{KEY_SEPARATOR}"
 
 
-def rotation_plan_key(name: str, period: str, base: str, nation: str) -> str:
-    """The natural key of one saved assignment: ``plan-<name>--<period>--<base>--<nation>``.
+def plan_key(name: str, *parts: str) -> str:
+    """The natural key of one saved item: ``plan-<name>--<part>--<part>...``; a rotation's parts
+    are its period, base and nation, an exercise's its id in the calendar input.
 
-    A key that would pass 100 characters keeps its first 89 and ends in a digest of the
-    assignment, so two long periods or bases still get two keys.
+    A key that would pass 100 characters keeps its first 89 and ends in a digest of the parts, so
+    two long periods or bases still get two keys.
     """
-    parts = KEY_SEPARATOR.join(slugify(part) or "x" for part in (period, base, nation))
-    key = f"{rotation_plan_prefix(name)}{parts}"
+    key = f"{plan_prefix(name)}{KEY_SEPARATOR.join(slugify(part) or 'x' for part in parts)}"
     if len(key) <= 100:
         return key
-    digest = hashlib.sha256("\0".join((period, base, nation)).encode()).hexdigest()[:10]
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:10]
     return f"{key[:89]}-{digest}"
 
 
 @dataclass(frozen=True)
 class _Planned:
-    """One assignment as the record it becomes, before it is written."""
+    """One item of a plan as the record it becomes, before it is written."""
 
     key: str
-    nation: State
-    host: State
-    start: date
-    end: date
+    model: type[Engagement]
+    kind: str
+    participants: list[tuple[State, str, int | None]]
     values: dict[str, Any]
 
 
@@ -217,6 +218,30 @@ def _plan_label(
     return label
 
 
+def _plan_name(title_prefix: str) -> str:
+    name = title_prefix.strip()
+    if not slugify(name):
+        raise PlanSaveError("Give the plan a title (letters or digits).")
+    return name
+
+
+def _solved_plan(plan: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The input and output of a solved plan, or ``PlanSaveError`` when there is none."""
+    problem, output = plan.get("input"), plan.get("output")
+    if not isinstance(problem, dict) or not isinstance(output, dict) or output.get("status") not in PLANNED:
+        raise PlanSaveError("There is no solved plan to save.")
+    return problem, output
+
+
+def _states(codes: set[str]) -> dict[str, State]:
+    """The registry states of ``codes``; a plan naming anything else is refused."""
+    states = {s.iso3: s for s in State.objects.filter(iso3__in=codes)}
+    unknown = sorted(codes - states.keys())
+    if unknown:
+        raise PlanSaveError(f"Not states in the registry: {', '.join(unknown)}.")
+    return states
+
+
 def rotation_plan_save(
     *, acting_user: User, plan: dict[str, Any], label: ConfidentialityLabel, title_prefix: str
 ) -> SaveReport:
@@ -234,12 +259,8 @@ def rotation_plan_save(
     Saving the same plan under the same name again creates nothing. A name whose records differ
     (another plan, other dates, or records the user may not see) is refused.
     """
-    name = title_prefix.strip()
-    if not slugify(name):
-        raise PlanSaveError("Give the plan a title (letters or digits).")
-    problem, output = plan.get("input"), plan.get("output")
-    if not isinstance(problem, dict) or not isinstance(output, dict) or output.get("status") not in PLANNED:
-        raise PlanSaveError("There is no solved plan to save.")
+    name = _plan_name(title_prefix)
+    problem, output = _solved_plan(plan)
     if check_rotations(problem, output):
         raise PlanSaveError("The plan breaks the rotation rules, so it is not saved.")
     require_write(acting_user, WriteAction.CREATE, None, default_owner(acting_user))
@@ -248,17 +269,94 @@ def rotation_plan_save(
     except InputError as exc:
         raise PlanSaveError(f"The plan's periods need dates before it is saved: {exc}") from exc
     bases = {b["id"]: b for b in problem["bases"]}
-    codes = {a["nation"] for a in output["assignments"]} | {b["host"] for b in bases.values()}
-    states = {s.iso3: s for s in State.objects.filter(iso3__in=codes)}
-    unknown = sorted(codes - states.keys())
-    if unknown:
-        raise PlanSaveError(f"Not states in the registry: {', '.join(unknown)}.")
+    states = _states({a["nation"] for a in output["assignments"]} | {b["host"] for b in bases.values()})
     objectives = list(Objective.objects.visible_to(acting_user).filter(code="deterrence").select_related("label"))
     sources = [record.label for record in _plan_sources(acting_user, problem)] + [o.label for o in objectives]
     report = SaveReport(label=_plan_label(acting_user, label, sources))
     planned = _planned(name, problem, output, bases, states, spans, report.label)
+    _save_planned(acting_user=acting_user, name=name, planned=planned, objectives=objectives, report=report)
+    return report
+
+
+def calendar_plan_save(
+    *, acting_user: User, plan: dict[str, Any], label: ConfidentialityLabel, title_prefix: str
+) -> SaveReport:
+    """Save an accepted exercise calendar as one dated ``exercise`` engagement per scheduled one.
+
+    The same write rule as ``rotation_plan_save``: a solved plan the independent checker accepts
+    (``check_calendar``), an editor of their scope, ``label`` raised to cover the records named
+    in ``derived_from``, one transaction, and the same plan under the same name saved once. Each
+    record runs over the exercise's weeks (the output's ``start_date`` to ``end_date``), takes
+    its status from those dates, names the input's nations as participants with the personnel
+    each brings, the chosen training area as its location and the tanks, armoured combat
+    vehicles and artillery the input gives; the notes say when a Vienna Document notification is
+    due. Left-out exercises are not saved.
+    """
+    name = _plan_name(title_prefix)
+    problem, output = _solved_plan(plan)
+    if check_calendar(problem, output):
+        raise PlanSaveError("The plan breaks the calendar rules, so it is not saved.")
+    require_write(acting_user, WriteAction.CREATE, None, default_owner(acting_user))
+    exercises = {x["id"]: x for x in problem["exercises"]}
+    scheduled = output.get("scheduled", [])
+    states = _states({nation for item in scheduled for nation in exercises[item["id"]]["participants"]})
+    report = SaveReport(label=_plan_label(acting_user, label, [r.label for r in _plan_sources(acting_user, problem)]))
+    today = timezone.localdate()
+    planned: dict[str, _Planned] = {}
+    for item in scheduled:
+        exercise = exercises[item["id"]]
+        key = plan_key(name, item["id"])
+        if key in planned:
+            raise PlanSaveError(f"Two exercises would both be saved as {key!r}; give exercises distinct ids.")
+        start, end = date.fromisoformat(item["start_date"]), date.fromisoformat(item["end_date"])
+        if not FIRST_DAY <= start <= end <= LAST_DAY:
+            raise PlanSaveError(
+                f"Exercise {item['id']} runs outside the days a calendar shows ({FIRST_DAY} to {LAST_DAY})."
+            )
+        notice = (
+            f" Notifiable under the Vienna Document 2011: notify by {item['notify_by']}." if item["notifiable"] else ""
+        )
+        planned[key] = _Planned(
+            key=key,
+            model=Exercise,
+            kind=EngagementKind.EXERCISE,
+            participants=[
+                (states[nation], ParticipantRole.PARTICIPANT.value, people)
+                for nation, people in sorted(exercise["participants"].items())
+            ],
+            values={
+                "title": f"{name}: {item.get('name') or item['id']}"[:200],
+                "start_date": start,
+                "end_date": end,
+                "date_precision": "day",
+                "status": status_from_dates(start=start, end=end, precision="day", today=today, bounded=True)
+                or Status.PLANNED,
+                "label": report.label,
+                "location": item.get("area") or "",
+                "personnel": item["troops"],
+                "battle_tanks": exercise.get("tanks") or None,
+                "armoured_combat_vehicles": exercise.get("acvs") or None,
+                "artillery_pieces": exercise.get("artillery") or None,
+                "source": CALENDAR_PLAN_SOURCE,
+                "notes": (
+                    f"Planned exercise {item['id']}, weeks {item['start_week']} to {item['end_week']} of the "
+                    f"calendar from {problem['calendar_start']} ({start} to {end}).{notice} "
+                    f"Plan status {output['status']}, objective {output.get('objective')}."
+                ),
+            },
+        )
+    _save_planned(acting_user=acting_user, name=name, planned=list(planned.values()), objectives=[], report=report)
+    return report
+
+
+def _save_planned(
+    *, acting_user: User, name: str, planned: list[_Planned], objectives: list[Objective], report: SaveReport
+) -> None:
+    """Write a plan's records through ``engagement_create``, in one transaction, unless the same
+    plan was saved under ``name`` before (then they count as unchanged); another plan under the
+    name is refused."""
     with transaction.atomic():
-        earlier = list(Engagement.objects.select_for_update().filter(key__startswith=rotation_plan_prefix(name)))
+        earlier = list(Engagement.objects.select_for_update().filter(key__startswith=plan_prefix(name)))
         if earlier:
             if not _same_plan(earlier, planned, acting_user):
                 raise PlanSaveError(
@@ -266,26 +364,21 @@ def rotation_plan_save(
                     "taken; choose another name."
                 )
             report.unchanged.extend(sorted(earlier, key=lambda e: e.key))
-            return report
+            return
         for item in planned:
-            participants = [
-                (item.nation, ParticipantRole.LEAD.value, None),
-                (item.host, ParticipantRole.HOST.value, None),
-            ]
             try:
                 record = engagement_create(
                     acting_user=acting_user,
-                    model=Engagement,
-                    kind=EngagementKind.POSTURE,
+                    model=item.model,
+                    kind=item.kind,
                     key=item.key,
                     values=item.values,
-                    participants=participants,
+                    participants=item.participants,
                     objectives=objectives,
                 )
             except EngagementChangeError as exc:
                 raise PlanSaveError(str(exc)) from exc
             report.created.append(record)
-    return report
 
 
 def _planned(
@@ -305,17 +398,16 @@ def _planned(
         base = bases[a["base"]]
         nation, host = states[a["nation"]], states[base["host"]]
         start, end = spans[a["period"]]
-        key = rotation_plan_key(name, a["period"], a["base"], a["nation"])
+        key = plan_key(name, a["period"], a["base"], a["nation"])
         if key in planned:
             raise PlanSaveError(f"Two assignments would both be saved as {key!r}; give periods and bases distinct ids.")
         base_name = base.get("name") or base["id"]
         status = status_from_dates(start=start, end=end, precision="day", today=today, bounded=True)
         planned[key] = _Planned(
             key=key,
-            nation=nation,
-            host=host,
-            start=start,
-            end=end,
+            model=Engagement,
+            kind=EngagementKind.POSTURE,
+            participants=[(nation, ParticipantRole.LEAD.value, None), (host, ParticipantRole.HOST.value, None)],
             values={
                 "title": f"{name}: {nation.iso3} at {base_name}, period {a['period']}"[:200],
                 "start_date": start,
@@ -337,23 +429,28 @@ def _planned(
 
 
 def _same_plan(earlier: list[Engagement], planned: list[_Planned], user: User) -> bool:
-    """The records under the plan's name are this plan, saved before, and the user may see them all."""
+    """The records under the plan's name are this plan, saved before, and the user may see them all:
+    the same keys, kinds, dates, lead and participants (nation and role)."""
     wanted = {item.key: item for item in planned}
     if {record.key for record in earlier} != wanted.keys():
         return False
     visible = set(
         Engagement.objects.visible_to(user).filter(pk__in=[r.pk for r in earlier]).values_list("pk", flat=True)
     )
-    leads = set(
-        EngagementParticipant.objects.filter(engagement__in=earlier, role=ParticipantRole.LEAD).values_list(
-            "engagement_id", "state_id"
+    links: dict[int, set[tuple[int, str]]] = {record.pk: set() for record in earlier}
+    for engagement, state, role in EngagementParticipant.objects.filter(engagement__in=earlier).values_list(
+        "engagement_id", "state_id", "role"
+    ):
+        links[engagement].add((state, role))
+
+    def same(record: Engagement, item: _Planned) -> bool:
+        lead = item.values.get("lead_state")
+        return (
+            record.pk in visible
+            and record.kind == item.kind
+            and record.lead_state_id == (lead.pk if lead else None)
+            and links[record.pk] == {(state.pk, role) for state, role, _ in item.participants}
+            and (record.start_date, record.end_date) == (item.values["start_date"], item.values["end_date"])
         )
-    )
-    return all(
-        record.pk in visible
-        and record.kind == EngagementKind.POSTURE
-        and record.lead_state_id == wanted[record.key].nation.pk
-        and (record.pk, wanted[record.key].nation.pk) in leads
-        and (record.start_date, record.end_date) == (wanted[record.key].start, wanted[record.key].end)
-        for record in earlier
-    )
+
+    return all(same(record, wanted[record.key]) for record in earlier)

@@ -1,7 +1,7 @@
 """Planner pages: edit an input, solve through the services, see the plan as a Gantt view.
 
 The rotation page keeps the current and the previous plan in the session, so a what-if edit of
-one offer shows what changed, and the accepted plan can be saved as planned engagements.
+one offer shows what changed; either planner's accepted plan can be saved as dated engagements.
 """
 
 from __future__ import annotations
@@ -114,7 +114,8 @@ def _page(request: HttpRequest, kind: str) -> HttpResponse:
         builder = builder_class.from_input(shown_input)
         context["builder_partial"] = builder is None
         builder = builder or builder_class()
-    context.update(form=form, whatif_form=whatif_form, save_form=PlanSaveForm(), solved=solved, builder=builder)
+    save_form = PlanSaveForm(initial={"title_prefix": SAVERS[kind][1]})
+    context.update(form=form, whatif_form=whatif_form, save_form=save_form, solved=solved, builder=builder)
     return render(request, f"planning/{kind}.html", context)
 
 
@@ -180,10 +181,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def saved_plans_ics(request: HttpRequest) -> HttpResponse:
-    """The saved rotation plans the user may see as an iCalendar feed (``?plan=<name>``: one plan).
+    """The saved plans the user may see as an iCalendar feed (``?plan=<name>``: one plan).
 
     The engagement exports go by kind and have none for posture records, so the planner serves
-    its own; it is marked like them (``exporting.to_ics``: the feed's bound and each event's label).
+    its own, with the calendar planner's exercises beside the rotations; it is marked like them
+    (``exporting.to_ics``: the feed's bound and each event's label).
     """
     name = request.GET.get("plan", "")[:200]
     records = list(selectors.saved_plan_records(request.user, name=name))
@@ -193,18 +195,27 @@ def saved_plans_ics(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_POST
-def rotations_save(request: HttpRequest) -> HttpResponse:
-    """Save the current rotation plan of the session as planned posture engagements."""
+#: Each planner's save service and the name its save form suggests.
+SAVERS = {
+    "rotations": (services.rotation_plan_save, "Rotation plan"),
+    "calendar": (services.calendar_plan_save, "Exercise calendar"),
+}
+
+
+def _save(request: HttpRequest, kind: str) -> HttpResponse:
+    """Save the current plan of ``kind`` in the session through its service; the page says what
+    was saved or why not."""
+    page = f"planning:{kind}"
     form = PlanSaveForm(request.POST)
-    plan = _stored(request, "rotations").get("current") or {}
+    plan = _stored(request, kind).get("current") or {}
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("planning:rotations")
+        return redirect(page)
+    save, _ = SAVERS[kind]
     try:
-        report = services.rotation_plan_save(
+        report = save(
             acting_user=request.user,  # type: ignore[arg-type]
             plan=plan,
             label=form.cleaned_data["marking"],
@@ -213,7 +224,7 @@ def rotations_save(request: HttpRequest) -> HttpResponse:
     except services.PlanSaveError as exc:
         messages.error(request, str(exc))
         transaction.set_rollback(True)  # the refused write leaves nothing, not even its label
-        return redirect("planning:rotations")
+        return redirect(page)
     marking = report.label.marking if report.label else ""
     raised = (
         f" under the label {marking}, which covers the plan's sources"
@@ -224,5 +235,18 @@ def rotations_save(request: HttpRequest) -> HttpResponse:
         request,
         f"Saved {len(report.created)} engagement(s){raised}; {len(report.unchanged)} were saved before.",
     )
-    query = urlencode({"kind": "posture", "q": form.cleaned_data["title_prefix"].strip()})
+    record_kind = "posture" if kind == "rotations" else "exercise"
+    query = urlencode({"kind": record_kind, "q": form.cleaned_data["title_prefix"].strip()})
     return redirect(f"{reverse('engagements:list')}?{query}")
+
+
+@require_POST
+def rotations_save(request: HttpRequest) -> HttpResponse:
+    """Save the current rotation plan of the session as dated posture engagements."""
+    return _save(request, "rotations")
+
+
+@require_POST
+def calendar_save(request: HttpRequest) -> HttpResponse:
+    """Save the current exercise calendar of the session as dated exercises."""
+    return _save(request, "calendar")

@@ -319,9 +319,12 @@ def _page_step(step: str, body: dict[str, Any]) -> Callable[[Client, World, str]
     return act
 
 
-def _save_plan(client: Client, world: World, who: str) -> Any:
-    client.post("/planning/rotations/", {"example": "rotation-sample"})
-    return client.post("/planning/rotations/save/", {"title_prefix": f"Matrix {who}", "marking": "PUBLIC"})
+def _save_plan(kind: str, example: str) -> Callable[[Client, World, str], Any]:
+    def act(client: Client, world: World, who: str) -> Any:
+        client.post(f"/planning/{kind}/", {"example": example})
+        return client.post(f"/planning/{kind}/save/", {"title_prefix": f"Matrix {kind} {who}", "marking": "PUBLIC"})
+
+    return act
 
 
 def _solve(route: str, example: str) -> Callable[[Client, World, str], Any]:
@@ -521,7 +524,16 @@ SCENARIOS: list[Scenario] = [
         )
         for step, body in PAGE_STEP_BODIES.items()
     ),
-    Scenario("plan-save", "planning/rotations/save/", "POST", _save_plan, frozenset(EDITORS)),
+    Scenario(
+        "plan-save", "planning/rotations/save/", "POST", _save_plan("rotations", "rotation-sample"), frozenset(EDITORS)
+    ),
+    Scenario(
+        "plan-calendar-save",
+        "planning/calendar/save/",
+        "POST",
+        _save_plan("calendar", "calendar-sample"),
+        frozenset(EDITORS),
+    ),
     Scenario(
         "plan-rotations",
         "planning/rotations/",

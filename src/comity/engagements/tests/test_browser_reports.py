@@ -1,5 +1,6 @@
-"""In real Chromium: an editor completes an exercise, writes its after-action report (after the
-form points out a label below the exercise's), and moves the exercise to assessed on it."""
+"""In real Chromium: an editor completes an exercise, writes its after-action report (adding an
+observation row through htmx; the form points out a label below the exercise's), and moves the
+exercise to assessed on it."""
 
 from __future__ import annotations
 
@@ -49,6 +50,12 @@ def test_an_editor_completes_reports_and_assesses_an_exercise(
     page.fill("#id_obs-0-discussion", "The joining instructions gave no time.")
     page.fill("#id_obs-0-conclusion", "The first briefing went without them.")
     page.fill("#id_obs-0-recommendation", "Give an arrival time.")
+    page.click("#add-observation")  # htmx swaps in the observations with a row more
+    page.wait_for_selector("#id_obs-2-observation")
+    assert page.input_value("#id_obs-0-observation") == "Liaison officers arrived late."
+    assert page.input_value("#id_summary") == "A <b>test</b> command post exercise."
+    assert page.query_selector("#errors-summary") is None  # nothing judged yet
+    page.fill("#id_obs-2-observation", "The radio net was overloaded.")
     page.select_option("#id_label_0", "NATO UNCLASSIFIED")  # below the exercise: the form says so
     page.uncheck("input[name=label_groups][value=NATO]")
     page.click("#save-report")
@@ -64,6 +71,7 @@ def test_an_editor_completes_reports_and_assesses_an_exercise(
     assert page.text_content("#summary").strip() == "A <b>test</b> command post exercise."  # text, not markup
     assert "Partly achieved" in page.inner_text("#achievements")
     assert "Give an arrival time." in page.inner_text("#observation-1")
+    assert "The radio net was overloaded." in page.inner_text("#observation-2")
     page.screenshot(path=f"{SCREENSHOTS}-report.png", full_page=True)
 
     page.click("#move-assessed")

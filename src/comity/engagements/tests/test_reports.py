@@ -394,6 +394,33 @@ def test_page_writes_and_edits_a_report_with_errors_beside_fields(editor: User, 
     assert Exercise.objects.get(key="aar-ex").status == "assessed"
 
 
+def test_add_an_observation_shows_the_form_again_unchecked_with_a_row_more(editor: User, exercise: Exercise) -> None:
+    client = _client(editor)
+    url = "/engagements/records/aar-ex/report/edit/"
+    typed = _form(summary="", action="add-observation", **{"obs-1-discussion": "Why, before any observation."})
+    grown = client.post(url, typed, HTTP_HX_REQUEST="true")
+    text = grown.content.decode()
+    assert grown.status_code == 200 and 'id="observation-row-3"' in text and 'id="observation-row-4"' not in text
+    assert "Seen on the page." in text and "Why, before any observation." in text  # what was typed is kept
+    assert "field__errors" not in text  # not judged yet: the summary is still to write
+    assert 'name="obs-TOTAL_FORMS" value="3"' in text
+    assert (
+        not AfterActionReport.objects.exists()
+        and not AuditEntry.objects.filter(content_type__model="afteractionreport").exists()
+    )
+    tampered = client.post(url, _form(action="add-observation", **{"obs-TOTAL_FORMS": "many"})).content.decode()
+    assert 'id="observation-row-1"' in tampered and 'id="observation-row-2"' not in tampered
+
+    saved = client.post(
+        url, _form(**{"obs-TOTAL_FORMS": "3", "obs-INITIAL_FORMS": "3", "obs-2-observation": "Third row."})
+    )
+    assert saved.status_code == 302
+    assert list(AfterActionReport.objects.get().observations.values_list("observation", flat=True)) == [
+        "Seen on the page.",
+        "Third row.",
+    ]
+
+
 def test_hostile_text_is_rendered_as_text(editor: User, exercise: Exercise) -> None:
     _create(
         editor,

@@ -133,7 +133,7 @@ def test_saving_a_plan_creates_labelled_planned_engagements(planner: Client) -> 
     label = label_from_marking(marking)
     hosts = {b["id"]: b["host"] for b in plan["input"]["bases"]}
     for a in plan["output"]["assignments"]:
-        record = saved.get(key=services.rotation_plan_key("Sample 2027", a["period"], a["base"], a["nation"]))
+        record = saved.get(key=services.plan_key("Sample 2027", a["period"], a["base"], a["nation"]))
         assert record.kind == "posture" and record.status == Status.PLANNED and record.label_id == label.pk
         roles = set(record.participants.values_list("state__iso3", "role"))
         assert (a["nation"], ParticipantRole.LEAD) in roles and (hosts[a["base"]], ParticipantRole.HOST) in roles

@@ -180,10 +180,10 @@ def test_a_plan_without_dates_or_a_viewer_is_refused(editor: Any) -> None:
 def test_long_names_and_ids_still_give_distinct_keys() -> None:
     long = "P" * 90
     a, b = (
-        services.rotation_plan_key("N" * 80, long + "1", "B", "DEU"),
-        services.rotation_plan_key("N" * 80, long + "2", "B", "DEU"),
+        services.plan_key("N" * 80, long + "1", "B", "DEU"),
+        services.plan_key("N" * 80, long + "2", "B", "DEU"),
     )
-    assert a != b and len(a) == len(b) == 100 and a.startswith(services.rotation_plan_prefix("N" * 80))
+    assert a != b and len(a) == len(b) == 100 and a.startswith(services.plan_prefix("N" * 80))
 
 
 def test_saved_plan_shows_in_calendar_timeline_and_icalendar(editor: Any) -> None:
