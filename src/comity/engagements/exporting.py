@@ -1,5 +1,6 @@
-"""Exports of what a user may see: CSV (the import columns, so it imports back), JSON, Parquet,
-iCalendar. The rows come from ``visible_to`` like every other read.
+"""Exports of what a user may see: CSV (the import columns, so it imports back, then the states'
+names as of each record's date), JSON, Parquet, iCalendar. The rows come from ``visible_to`` like
+every other read.
 """
 
 from __future__ import annotations
@@ -17,16 +18,26 @@ from comity.core.access import PUBLIC_POLICY
 from comity.core.banner import bound_marking
 from comity.core.models import ConfidentialityLabel
 from comity.engagements.choices import ParticipantRole
-from comity.engagements.importing import columns_for
-from comity.engagements.kinds import kind_fields
+from comity.engagements.importing import columns_for, name_columns_for
+from comity.engagements.kinds import kind_fields, state_fields
 from comity.engagements.models import Engagement
+from comity.engagements.selectors import with_names_as_of
 from comity.engagements.spans import covered
 
 FORMATS = ("csv", "json", "parquet", "ics")
 
 
+def _in_role(engagement: Engagement, role: str) -> list[Any]:
+    """The record's participants in ``role``, by code: the order of both the codes and the names."""
+    return sorted((p for p in engagement.participants.all() if p.role == role), key=lambda p: p.state.iso3)
+
+
 def _codes(engagement: Engagement, role: str) -> str:
-    return ";".join(sorted(p.state.iso3 for p in engagement.participants.all() if p.role == role))
+    return ";".join(p.state.iso3 for p in _in_role(engagement, role))
+
+
+def _names(engagement: Engagement, role: str) -> str:
+    return ";".join(p.name_as_of for p in _in_role(engagement, role))
 
 
 def _day(engagement: Engagement, value: date | None) -> str:
@@ -52,7 +63,8 @@ def _kind_value(engagement: Engagement, name: str) -> object:
 
 
 def record(engagement: Engagement) -> dict[str, Any]:
-    """One engagement as its kind's import/export columns."""
+    """One engagement as its kind's import/export columns, then the names of its states as they
+    were called on its date (``selectors.with_names_as_of`` must have named them)."""
     row: dict[str, Any] = {
         "key": engagement.key,
         "title": engagement.title,
@@ -72,7 +84,21 @@ def record(engagement: Engagement) -> dict[str, Any]:
         "notes": engagement.notes,
     }
     row.update({name: _kind_value(engagement, name) for name in kind_fields(type(engagement))})
-    return {column: row.get(column, "") for column in columns_for(engagement.kind)}
+    names = engagement.names_as_of
+    row.update(
+        {
+            "lead_name_as_of": names["lead"] or "",
+            "host_names_as_of": _names(engagement, ParticipantRole.HOST),
+            "participant_names_as_of": _names(engagement, ParticipantRole.PARTICIPANT),
+        }
+    )
+    row.update({f"{name}_name_as_of": names[name] or "" for name in state_fields(type(engagement))})
+    return {column: row.get(column, "") for column in export_columns(engagement.kind)}
+
+
+def export_columns(kind: str) -> tuple[str, ...]:
+    """The columns of a kind's export: the import columns, then the names as of the date."""
+    return (*columns_for(kind), *name_columns_for(kind))
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -109,13 +135,26 @@ def _ics_class(label: ConfidentialityLabel) -> str:
     return "PUBLIC" if label.policy.name == PUBLIC_POLICY else "CONFIDENTIAL"
 
 
+def _ics_description(engagement: Engagement) -> str:
+    """The record's marking first (for clients that show neither ``CLASS`` nor the marking
+    property), its source, then who led and took part, named as on the record's date."""
+    lines = [f"[{engagement.label.marking}] {engagement.source}"]
+    if engagement.names_as_of["lead"]:
+        lines.append(f"Lead: {engagement.names_as_of['lead']}")
+    for role, heading in ((ParticipantRole.HOST, "Host"), (ParticipantRole.PARTICIPANT, "Participants")):
+        names = _names(engagement, role)
+        if names:
+            lines.append(f"{heading}: {names.replace(';', '; ')}")
+    return "\n".join(lines)
+
+
 def to_ics(engagements: Iterable[Engagement]) -> bytes:
     """An iCalendar feed marked with its bound: the calendar's name and ``X-COMITY-MARKING`` carry
     it; each event carries its record's marking in ``X-COMITY-MARKING``, its ``CLASS`` and, for
     clients that show neither, the start of its description."""
     from icalendar import Calendar, Event
 
-    items = list(engagements)
+    items = with_names_as_of(engagements)
     marking = export_marking(items)
     calendar = Calendar()
     calendar.add("prodid", "-//comity//engagements//EN")
@@ -136,7 +175,7 @@ def to_ics(engagements: Iterable[Engagement]) -> bytes:
         # "2021-06" runs to 30 June), never an invented first-of-month end.
         event.add("duration", timedelta(days=(last - first).days + 1))
         event.add("location", engagement.location)
-        event.add("description", f"[{engagement.label.marking}] {engagement.source}")
+        event.add("description", _ics_description(engagement))
         event.add("class", _ics_class(engagement.label))
         event.add("x-comity-marking", engagement.label.marking)
         calendar.add_component(event)
@@ -147,10 +186,10 @@ def export(engagements: Iterable[Engagement], fmt: str, kind: str = "exercise") 
     """Render the engagements of one kind in one of ``FORMATS``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    items = list(engagements)
     if fmt == "ics":
-        return to_ics(items)
-    rows, columns = [record(e) for e in items], columns_for(kind)
+        return to_ics(engagements)
+    items = with_names_as_of(engagements)
+    rows, columns = [record(e) for e in items], export_columns(kind)
     if fmt == "csv":
         return to_csv(rows, columns).encode()
     if fmt == "json":

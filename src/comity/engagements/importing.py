@@ -319,6 +319,17 @@ def columns_for(kind: str) -> tuple[str, ...]:
     return (*COMMON_COLUMNS, *kind_fields(KIND_MODELS[kind]))
 
 
+def name_columns_for(kind: str) -> tuple[str, ...]:
+    """The columns an export writes after the import columns: the names, as of each record's
+    date, of the states its code columns name (``lead``, ``host``, ``participants`` and the kind's
+    state fields). An import accepts them so that an export reads back, and ignores them: a
+    state's name comes from the registry, never from a file."""
+    from comity.engagements.kinds import KIND_MODELS, state_fields
+
+    own = state_fields(KIND_MODELS[kind])
+    return ("lead_name_as_of", "host_names_as_of", "participant_names_as_of", *(f"{name}_name_as_of" for name in own))
+
+
 def check_kind_fields(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     """Check a kind's own columns by their model field: choices, dates, numbers, yes/no, codes."""
     from django.db import models
@@ -365,7 +376,8 @@ def multiline_columns(kind: str) -> set[str]:
 def _records(text: str, suffix: str, kind: str) -> Iterator[Record]:
     if suffix == ".json":
         return json_records(text)
-    return csv_records(text.removeprefix("\ufeff"), columns_for(kind), multiline_columns(kind))
+    columns = (*columns_for(kind), *name_columns_for(kind))
+    return csv_records(text.removeprefix("\ufeff"), columns, multiline_columns(kind))
 
 
 def parse_text(text: str, suffix: str, today: date, kind: str = "exercise") -> ParsedFile:

@@ -13,6 +13,7 @@ from comity.engagements.models import (
     ProgrammeActivity,
     TrainingActivity,
 )
+from comity.registry.models import State
 
 #: Kinds with a child table, by their ``EngagementKind`` code. Posture records use the base only.
 KIND_MODELS: dict[str, type[Engagement]] = {
@@ -35,3 +36,9 @@ def kind_fields(model: type[Engagement]) -> list[str]:
         for f in model._meta.get_fields()
         if getattr(f, "model", None) is model and f.concrete and not f.auto_created and f.name != "engagement_ptr"
     ]
+
+
+def state_fields(model: type[Engagement]) -> list[str]:
+    """The fields a kind adds that link registry states (an attaché's sending, host and embassy
+    states): the ones named as of the record's date (``selectors.with_names_as_of``)."""
+    return [name for name in kind_fields(model) if model._meta.get_field(name).related_model is State]

@@ -71,6 +71,10 @@ class Indicator(models.Model):
 class Engagement(LabelledModel):
     """The base of every engagement: what, when, where, who leads, status, objectives, source."""
 
+    #: The names of the states the record names, as they were called on its date, by field
+    #: (``lead``, and each of its kind's state fields): set by ``selectors.with_names_as_of``.
+    names_as_of: dict[str, str | None]
+
     key = models.SlugField(max_length=100, unique=True, help_text="Natural key used by imports.")
     kind = models.CharField(max_length=16, choices=EngagementKind.choices, db_index=True)
     title = models.CharField(max_length=200)
@@ -116,10 +120,19 @@ class Engagement(LabelledModel):
         """The lead as codes: an organisation (``NATO``) or the leading nations (``UKR;USA``)."""
         if self.lead_organisation_id:
             return self.lead_organisation.code  # type: ignore[union-attr]
-        leads = sorted(p.state.iso3 for p in self.participants.all() if p.role == ParticipantRole.LEAD)
+        return ";".join(state.iso3 for state in self.lead_states())
+
+    def lead_states(self) -> list[State]:
+        """The leading nations behind ``lead``, by code: the participants in the lead role, else
+        ``lead_state``; none when an organisation leads."""
+        if self.lead_organisation_id:
+            return []
+        leads = sorted(
+            (p.state for p in self.participants.all() if p.role == ParticipantRole.LEAD), key=lambda s: s.iso3
+        )
         if leads:
-            return ";".join(leads)
-        return self.lead_state.iso3 if self.lead_state_id else ""  # type: ignore[union-attr]
+            return leads
+        return [self.lead_state] if self.lead_state_id else []  # type: ignore[list-item]
 
 
 class EngagementParticipant(models.Model):
@@ -127,6 +140,8 @@ class EngagementParticipant(models.Model):
 
     #: Its change-log entries carry the engagement's label (``core.audit``).
     label_from: ClassVar[str] = "engagement"
+    #: The state's name on the engagement's date: set by ``selectors.with_names_as_of``.
+    name_as_of: str
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="participants")
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="engagement_roles")

@@ -68,6 +68,7 @@ def activity_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def activity_detail(request: HttpRequest, key: str) -> HttpResponse:
     activity = access_or_404(selectors.activities_visible(request.user), request.user, key=key)
+    selectors.with_names_as_of([activity])
     user = request.user
     context = {
         "activity": activity,

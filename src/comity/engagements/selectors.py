@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Max, Min, Model, Prefetch, Q, QuerySet
+from django.db.models import Max, Min, Model, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from comity.core.permissions import writable_owners, write_decision
 from comity.core.selectors import access_or_404, owned_scopes
 from comity.engagements import vienna
 from comity.engagements.choices import ActivityRole, EngagementKind, ParticipantRole, Status, Workflow
-from comity.engagements.kinds import KIND_MODELS, kind_fields
+from comity.engagements.kinds import KIND_MODELS, kind_fields, state_fields
 from comity.engagements.lifecycle import last_day
 from comity.engagements.models import (
     AfterActionReport,
@@ -34,7 +34,7 @@ from comity.engagements.models import (
 )
 from comity.engagements.places import Place, place_of
 from comity.registry.models import Organisation, PartnershipFramework, State
-from comity.registry.selectors import group_members
+from comity.registry.selectors import group_members, name_book
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -117,12 +117,55 @@ def activities_visible(user: User | AnonymousUser) -> QuerySet[ProgrammeActivity
 
 
 def record_visible(user: User | AnonymousUser, key: str) -> Engagement:
-    """One engagement as its kind's model, links filtered as in lists; 404 when missing or hidden."""
+    """One engagement as its kind's model, links filtered as in lists, its states named as of its
+    date (``with_names_as_of``); 404 when missing or hidden."""
     engagement = access_or_404(Engagement.objects.all(), user, key=key)
     model = KIND_MODELS.get(engagement.kind, Engagement)
     if model is Engagement:
-        return with_list_relations(Engagement.objects.filter(pk=engagement.pk), user).get()
-    return kind_visible(user, model).get(pk=engagement.pk)
+        record = with_list_relations(Engagement.objects.filter(pk=engagement.pk), user).get()
+    else:
+        record = kind_visible(user, model).get(pk=engagement.pk)
+    return with_names_as_of([record])[0]
+
+
+def with_names_as_of(records: Iterable[E]) -> list[E]:
+    """Name every state the records name as it was called on each record's date: a 2018 exercise
+    with MKD shows "the former Yugoslav Republic of Macedonia", one of 2020 "North Macedonia".
+
+    A record's date is its start (the first of the month for a month-precision record); a record
+    without one is named with today's names. Sets ``name_as_of`` on each participant and
+    ``names_as_of`` on each record: ``lead`` (the organisation's name, or the leading nations'
+    names in the order of ``lead``'s codes, joined by "; "; ``None`` without a lead) and each of
+    its kind's state fields (``None`` where empty). The name spells of all the states of all the
+    records come in one query, and whatever states the caller has not joined yet (lists and
+    ``kind_visible`` join them all) in one query per link, so the count stays fixed whatever the
+    number of records.
+    """
+    records = list(records)
+    participants = Prefetch("participants", queryset=EngagementParticipant.objects.select_related("state"))
+    prefetch_related_objects(records, participants, "lead_state", "lead_organisation")
+    for model in {type(record) for record in records}:
+        prefetch_related_objects([r for r in records if type(r) is model], *state_fields(model))
+    states: list[State] = []
+    for record in records:
+        states += [participant.state for participant in record.participants.all()]
+        states += record.lead_states()
+        states += [getattr(record, name) for name in state_fields(type(record)) if getattr(record, f"{name}_id")]
+    book = name_book(states)
+    for record in records:
+        day = record.start_date
+        for participant in record.participants.all():
+            participant.name_as_of = book.on(participant.state, day).name
+        names: dict[str, str | None] = {
+            name: book.on(state, day).name if (state := getattr(record, name)) is not None else None
+            for name in state_fields(type(record))
+        }
+        if record.lead_organisation_id:
+            names["lead"] = record.lead_organisation.name  # type: ignore[union-attr]
+        else:
+            names["lead"] = "; ".join(book.on(state, day).name for state in record.lead_states()) or None
+        record.names_as_of = names
+    return records
 
 
 def engagements_visible(user: User | AnonymousUser) -> QuerySet[Engagement]:
@@ -141,6 +184,14 @@ def with_nation(queryset: QuerySet[Engagement], nation: str) -> QuerySet[Engagem
     """Engagements a nation (ISO alpha-3) took part in or led."""
     code = nation.upper()
     return queryset.filter(Q(participants__state__iso3=code) | Q(lead_state__iso3=code)).distinct()
+
+
+def nation_engagements(user: User | AnonymousUser, state: State) -> list[tuple[Engagement, str]]:
+    """The engagements a nation took part in or led that the user may see, latest first, each
+    with the nation's name on the record's date (Swaziland in 2017, Eswatini in 2019)."""
+    records = filter_engagements(engagements_visible(user), nation=state.iso3).order_by("-start_date")
+    book = name_book([state])
+    return [(record, book.on(state, record.start_date).name) for record in records]
 
 
 def in_year(queryset: QuerySet[Engagement], year: int) -> QuerySet[Engagement]:

@@ -56,6 +56,7 @@ def _filtered(request: HttpRequest) -> EngagementFilter:
 def engagement_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     page = Paginator(filterset.qs.order_by("-start_date", "title"), 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_names_as_of(page.object_list)  # the lead named as on each date
     return render(
         request,
         "engagements/list.html",
@@ -80,7 +81,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     span_start, span_end = date(first, 1, 1), date(last, 12, 31)
     rows = []
     total = (span_end - span_start).days
-    for engagement in (
+    for engagement in selectors.with_names_as_of(
         _filtered(request).qs.filter(start_date__lte=span_end, start_date__gte=span_start).order_by("start_date")
     ):
         end = engagement.end_date or engagement.start_date
@@ -178,8 +179,10 @@ def _nearest_month(records: QuerySet[Engagement], today: date, year: int | None)
 
 def _spans(records: QuerySet[Engagement]) -> list[tuple[Engagement, date, date]]:
     """Each record with the first and last day it covers (``engagements.spans``): a record with no
-    end date runs on its start day, a month-precision one over its whole months."""
-    return [(e, *covered(e)) for e in records.order_by("start_date", "title") if e.start_date is not None]
+    end date runs on its start day, a month-precision one over its whole months; its lead named
+    as on its date."""
+    dated = records.filter(start_date__isnull=False).order_by("start_date", "title")
+    return [(e, *covered(e)) for e in selectors.with_names_as_of(dated)]
 
 
 def _year_context(records: QuerySet[Engagement], year: int, link: Callable[..., str]) -> dict[str, object]:
@@ -211,6 +214,7 @@ def _year_context(records: QuerySet[Engagement], year: int, link: Callable[..., 
 @require_safe
 def exercise_detail(request: HttpRequest, key: str) -> HttpResponse:
     exercise = access_or_404(selectors.exercises_visible(request.user), request.user, key=key)
+    selectors.with_names_as_of([exercise])
     history = audit_history(request.user, exercise)
     return render(
         request,
@@ -279,6 +283,10 @@ def record_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _display(record: Engagement, name: str) -> object:
+    """A kind field as the page shows it: a state by its name on the record's date and its code."""
+    if name in record.names_as_of:
+        state = getattr(record, name)
+        return f"{record.names_as_of[name]} ({state.iso3})" if state is not None else None
     getter = getattr(record, f"get_{name}_display", None)
     return getter() if getter else getattr(record, name)
 
@@ -304,19 +312,15 @@ def vienna_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
     state = get_object_or_404(State, iso3=iso3.upper())
-    engagements = selectors.filter_engagements(selectors.engagements_visible(request.user), nation=state.iso3)
+    rows = selectors.nation_engagements(request.user, state)
     by_year: dict[int, int] = {}
-    for engagement in engagements:
+    for engagement, _name in rows:
         if engagement.start_date:
             by_year[engagement.start_date.year] = by_year.get(engagement.start_date.year, 0) + 1
     return render(
         request,
         "engagements/country.html",
-        {
-            "state": state,
-            "engagements": engagements.order_by("-start_date"),
-            "by_year": sorted(by_year.items()),
-        },
+        {"state": state, "rows": rows, "by_year": sorted(by_year.items())},
     )
 
 

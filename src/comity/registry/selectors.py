@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -89,27 +89,42 @@ class Designation:
     cow_alpha: str
 
 
-def _in_force(day: date) -> Q:
-    return (Q(start__isnull=True) | Q(start__lte=day)) & (Q(end__isnull=True) | Q(end__gt=day))
+def _in_force(spell: StateName, day: date) -> bool:
+    """The registry's convention: in force from ``start`` (inclusive) until ``end`` (exclusive)."""
+    return (spell.start is None or spell.start <= day) and (spell.end is None or day < spell.end)
+
+
+@dataclass(frozen=True)
+class NameBook:
+    """The recorded name spells of some states, fetched once, so that each can be named as of any
+    date without another query: an engagement list names each record's participants as they were
+    called on that record's own date."""
+
+    spells: Mapping[int, tuple[StateName, ...]]
+
+    def on(self, state: State, day: date | None) -> Designation:
+        """What ``state`` was called on ``day``; its own (today's) name and codes where no spell
+        covers the day or no day is given: the registry records names only where they changed."""
+        if day is not None:
+            for spell in self.spells.get(state.pk, ()):
+                if _in_force(spell, day):
+                    return Designation(spell.name, spell.cow_code, spell.cow_alpha)
+        return Designation(state.name, state.cow_code, state.cow_alpha)
+
+
+def name_book(states: Iterable[State]) -> NameBook:
+    """Every name spell of ``states``, in one query (none for no states)."""
+    spells: dict[int, list[StateName]] = {}
+    for spell in StateName.objects.filter(state__in={state.pk for state in states}).order_by("start"):
+        spells.setdefault(spell.state_id, []).append(spell)
+    return NameBook({pk: tuple(found) for pk, found in spells.items()})
 
 
 def designations_on(states: Iterable[State], day: date) -> dict[int, Designation]:
-    """Each state's name and COW identity in force on ``day`` (one query for all of them).
-
-    A state with no recorded name for the date answers with its own (today's) name and codes: the
-    registry records names only where they changed.
-    """
+    """Each state's name and COW identity in force on ``day`` (one query for all of them)."""
     states = list(states)
-    spells = {n.state_id: n for n in StateName.objects.filter(_in_force(day), state__in=[s.pk for s in states])}
-    result = {}
-    for state in states:
-        spell = spells.get(state.pk)
-        result[state.pk] = (
-            Designation(spell.name, spell.cow_code, spell.cow_alpha)
-            if spell is not None
-            else Designation(state.name, state.cow_code, state.cow_alpha)
-        )
-    return result
+    book = name_book(states)
+    return {state.pk: book.on(state, day) for state in states}
 
 
 def date_text(day: date | None, precision: str) -> str | None:

@@ -32,7 +32,7 @@ from comity.engagements.api.serializers import (
 )
 from comity.engagements.choices import EngagementKind, ParticipantRole
 from comity.engagements.filtersets import EngagementFilter
-from comity.engagements.kinds import KIND_MODELS, kind_fields
+from comity.engagements.kinds import KIND_MODELS, kind_fields, state_fields
 from comity.engagements.lifecycle import TransitionError
 from comity.engagements.models import Engagement, Exercise, Objective
 from comity.registry.models import State
@@ -131,12 +131,27 @@ def kind_serializer(model: type[Engagement]) -> type[KindSerializerBase]:
             attrs[name] = VisibleSlugRelatedField(
                 slug_field="key", queryset=Exercise.objects, required=False, allow_null=True
             )
+    named = [f"{name}_name_as_of" for name in state_fields(model)]
+    for name in state_fields(model):  # each state a kind names, also by its name on the date
+        attrs[f"{name}_name_as_of"] = serializers.CharField(
+            source=f"names_as_of.{name}",
+            read_only=True,
+            allow_null=True,
+            help_text=f"The {name.replace('_', ' ')} by name on the record's date (its start).",
+        )
     meta = type(
         "Meta",
         (EngagementSerializer.Meta,),
         {
             "model": model,
-            "fields": [*EngagementSerializer.Meta.fields, "participants", "participant_input", "notes", *extra],
+            "fields": [
+                *EngagementSerializer.Meta.fields,
+                "participants",
+                "participant_input",
+                "notes",
+                *extra,
+                *named,
+            ],
             "read_only_fields": ["kind"],
         },
     )

@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from django.db.models.manager import BaseManager
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from comity.core.api.relations import VisibleRelationMixin, VisibleSlugRelatedField
 from comity.core.api.serializers import LabelField
+from comity.engagements import selectors
 from comity.engagements.choices import EngagementKind
 from comity.engagements.filtersets import MAX_YEAR, MIN_YEAR
 from comity.engagements.models import (
@@ -33,11 +35,14 @@ MAX_COUNT = 2**31 - 1
 
 class ParticipantSerializer(serializers.ModelSerializer):
     iso3 = serializers.CharField(source="state.iso3")
-    name = serializers.CharField(source="state.name")
+    name = serializers.CharField(source="state.name", help_text="The state's name today.")
+    name_as_of = serializers.CharField(
+        read_only=True, help_text="The state's name on the record's date (its start), e.g. Swaziland before 2018-04-19."
+    )
 
     class Meta:
         model = EngagementParticipant
-        fields = ["iso3", "name", "role", "personnel", "platforms"]
+        fields = ["iso3", "name", "role", "personnel", "platforms", "name_as_of"]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -56,13 +61,36 @@ class ObjectiveSerializer(serializers.ModelSerializer):
         fields = ["code", "title", "description", "level", "parent", "indicators", "label"]
 
 
+class NamedAsOfListSerializer(serializers.ListSerializer):
+    """A list (or page) of records whose states are named as of each record's date with a fixed
+    number of queries for the whole list (``selectors.with_names_as_of``), not a query per row."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        records = data.all() if isinstance(data, BaseManager) else data
+        return super().to_representation(selectors.with_names_as_of(records))
+
+
 class EngagementSerializer(serializers.ModelSerializer):
     lead = serializers.CharField(read_only=True)
+    lead_name_as_of = serializers.CharField(
+        source="names_as_of.lead",
+        read_only=True,
+        allow_null=True,
+        help_text="Who led, by name on the record's date: the organisation, or the leading nations "
+        "in the order of lead's codes, joined by '; '.",
+    )
     label = LabelField(read_only=True)
     objectives = VisibleSlugRelatedField(slug_field="code", many=True, read_only=True)
 
+    def to_representation(self, instance: Engagement) -> dict[str, Any]:
+        """One record, its states named as of its date (a list has named them all already)."""
+        if not hasattr(instance, "names_as_of"):
+            selectors.with_names_as_of([instance])
+        return super().to_representation(instance)
+
     class Meta:
         model = Engagement
+        list_serializer_class = NamedAsOfListSerializer
         fields = [
             "key",
             "kind",
@@ -79,6 +107,7 @@ class EngagementSerializer(serializers.ModelSerializer):
             "label",
             "owner",
             "source",
+            "lead_name_as_of",
         ]
         read_only_fields = ["owner"]
 

@@ -275,7 +275,10 @@ def test_other_kinds_import_idempotently_and_export_back(tmp_path: Path) -> None
     make_user("NLD", "RESTRICTED", username="attache-reader")
     make_user("AUT", None, username="attache-outsider")
     exported = run("export", "--kind", "attache", "--format", "csv", "--as", "attache-reader")
-    assert exported.splitlines()[0].endswith("sending_state,host_state,service,resident,embassy_state")
+    # The import columns keep their order; the names as of the record's date follow them.
+    header = exported.splitlines()[0]
+    assert ",notes,sending_state,host_state,service,resident,embassy_state,lead_name_as_of," in header
+    assert header.endswith("sending_state_name_as_of,host_state_name_as_of,embassy_state_name_as_of")
     assert "att-a" in exported and ",NLD,GEO,army,no,TUR" in exported
     assert "att-a" not in run("export", "--kind", "attache", "--format", "csv", "--as", "attache-outsider")
     from comity.engagements.models import AttacheAccreditation

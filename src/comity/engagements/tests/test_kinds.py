@@ -22,7 +22,8 @@ def test_record_read_and_page(client_nld: Client, prefix: str) -> None:
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["label"]["marking"] == "NATO RESTRICTED REL TO NATO"
-    assert body["participants"] == [{"iso3": "GEO", "name": "Georgia", "role": "host", "personnel": 3, "platforms": ""}]
+    host = {"iso3": "GEO", "name": "Georgia", "role": "host", "personnel": 3, "platforms": "", "name_as_of": "Georgia"}
+    assert body["participants"] == [host]
     listed = client_nld.get(f"/api/engagements/{prefix}/", {"nation": "GEO"}).json()["results"]
     assert [r["key"] for r in listed] == [f"test-{prefix}"]
     assert client_nld.get(f"/api/engagements/{prefix}/test-{prefix}/").status_code == 200

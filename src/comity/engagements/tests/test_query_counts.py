@@ -24,6 +24,14 @@ URLS = (
     "/api/engagements/engagements/?q=qc-&limit=1000",
     "/engagements/?q=qc-",
     "/engagements/records/qc-edited/edit/",
+    # Names as of each record's date (``selectors.with_names_as_of``): one look-up for them all.
+    "/api/engagements/exercises/?q=qc-&limit=1000",
+    "/api/engagements/exercises/export/?q=qc-&export_format=csv",
+    "/api/engagements/exercises/export/?q=qc-&export_format=ics",
+    "/engagements/timeline/?from=2030&to=2030&q=qc-",
+    "/engagements/calendar/?year=2030&month=3&q=qc-",
+    "/engagements/calendar/?view=year&year=2030&q=qc-",
+    "/engagements/country/FIN/",
 )
 
 
