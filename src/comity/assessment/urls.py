@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from comity.assessment import views
 
 app_name = "assessment"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("burden/", views.burden, name="burden"),
+]

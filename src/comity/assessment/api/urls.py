@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from comity.assessment.api import views
 
 app_name = "assessment-api"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("burden/", views.BurdenView.as_view(), name="burden"),
+]

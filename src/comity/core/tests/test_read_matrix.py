@@ -309,6 +309,7 @@ READ_URLS: dict[str, list[str]] = {
     "events/alliance/": ["/events/alliance/"],
     "events/tension/": ["/events/tension/"],
     "events/alerts/": ["/events/alerts/"],
+    "assessment/burden/": ["/assessment/burden/?year=2019", "/assessment/burden/"],
     "api/core/me/": ["/api/core/me/"],
     "api/core/labels/$": ["/api/core/labels/?limit=1000"],
     "api/core/labels/(?P<pk>[^/.]+)/$": [],  # labels are read by id below: a label is not a record
@@ -379,6 +380,7 @@ READ_URLS: dict[str, list[str]] = {
     "api/events/events/": ["/api/events/events/?source=RUS&target=UKR&period=2014&limit=5"],
     "api/events/alerts/": ["/api/events/alerts/"],
     "api/events/tension/": ["/api/events/tension/?period=2014"],
+    "api/assessment/burden/": ["/api/assessment/burden/?year=2019"],
     "engagements/records/<slug:key>/report/": ["{report}/engagements/records/{ref}/report/"],
     "engagements/records/<slug:key>/report/edit/": [
         "{report}/engagements/records/{ref}/report/edit/",
