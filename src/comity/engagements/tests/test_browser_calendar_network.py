@@ -39,10 +39,10 @@ def test_the_calendar_opens_on_records_and_draws_one_bar_per_record(
     page: Any, live_server: Any, tmp_path: Path
 ) -> None:
     sign_in(page, f"{live_server.url}/engagements/calendar/", "watchkeeper")
-    # The last shipped record starts on 30 July 2024 (a Baltic Air Policing rotation).
-    assert page.text_content("h1") == "July 2024"
+    # The last shipped record starts on 28 November 2024 (a Baltic Air Policing rotation).
+    assert page.text_content("h1") == "November 2024"
     assert "nearest today" in page.text_content("#cal-nearest")
-    assert page.locator('.cal-bar[data-key="bap-2024-07-ita-siauliai"]').count() == 1
+    assert page.locator('.cal-bar[data-key="bap-2024-11-ita-siauliai"]').count() == 1
     page.screenshot(path=str(tmp_path / "calendar-opening.png"), full_page=True)
 
     # Ramstein Legacy 2022 ran Monday 6 to Friday 10 June 2022: one bar from Monday's column to Friday's.

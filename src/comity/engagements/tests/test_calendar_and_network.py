@@ -84,12 +84,12 @@ def test_the_nearest_record_day_looks_both_ways() -> None:
 
 
 def test_the_calendar_opens_on_the_month_with_visible_records_nearest_today(nld: Client, deu: Client) -> None:
-    # The last shipped record starts on 30 July 2024; a record hidden from NLD runs today.
+    # The last shipped record starts on 28 November 2024; a record hidden from NLD runs today.
     today = timezone.localdate()
     make_exercise("hidden-today", title="Hidden today", start_date=today.isoformat(), label=HIDDEN_FROM_NLD)
     page = nld.get("/engagements/calendar/").content.decode()
-    assert "<h1>July 2024</h1>" in page and "Hidden today" not in page
-    assert 'data-key="bap-2024-07-ita-siauliai"' in page and 'id="cal-nearest"' in page
+    assert "<h1>November 2024</h1>" in page and "Hidden today" not in page
+    assert 'data-key="bap-2024-11-ita-siauliai"' in page and 'id="cal-nearest"' in page
     seen = deu.get("/engagements/calendar/").content.decode()
     assert f"<h1>{today:%B %Y}</h1>" in seen and 'data-key="hidden-today"' in seen
 
