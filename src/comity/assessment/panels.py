@@ -4,8 +4,9 @@ Pure functions of Arrow tables, with no ORM: the inputs are public, unlabelled r
 that comity ships (``src/comity/data/``), and a panel of two million directed dyad-years is a
 columnar job, not a record-by-record one. DuckDB applies the spell rules (membership and capital
 years, small tables); the pairs of each year are index arithmetic on its sorted members (numpy),
-and each variable is one hash lookup per row (pyarrow's ``index_in``), so the rows keep their
-order (year, ccode1, ccode2) and nothing is sorted or joined at two million rows.
+the ATOP rows are placed by binary search in that order and the capitals by a hash lookup per
+row (pyarrow's ``index_in``), so the rows keep their order (year, ccode1, ccode2) and nothing is
+sorted or joined at two million rows.
 The columns are named as peacesciencer names them (``ccode1, ccode2, year, atop_defense, ...,
 capdist``), so a panel built here can be read beside one built in R. The rules are in
 docs/assessment.md ("Dyad-year panels"), each where it is applied below.
