@@ -43,6 +43,15 @@ def pytest_configure(config: pytest.Config) -> None:
     BaseHandler.resolve_request = recording_resolve  # type: ignore[method-assign]
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, with the long per-user checks spread (``core.testing.scheduling``)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from comity.core.testing.scheduling import SpreadLongItemsScheduling
+
+    return SpreadLongItemsScheduling(config, log)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Refuse a collection in which two tests share a node id: xdist schedules by id, so all but
     one of them would silently not run (schemathesis' per-operation items did, under pytest 9.2)."""
