@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from comity.core.testing import url_coverage
+from comity.core.testing import reference_data, url_coverage
 
 HITS_DIR_KEY = "comity_url_hits_dir"
 _HITS_DIR = pytest.StashKey[str]()
@@ -84,11 +84,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Load the security policies, the real registry and the shipped engagements once per test database."""
+    global _reference  # the rows a transactional test's flush takes away, kept for this worker
     with django_db_blocker.unblock():
         _load_reference_data()
+        _reference = reference_data.snapshot()
     yield
     with django_db_blocker.unblock():
         _end_stray_postgres_sessions()
+
+
+_reference: reference_data.Snapshot | None = None
 
 
 def _load_reference_data() -> None:
@@ -129,7 +134,7 @@ def _is_transactional(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
-    """Reload the reference data after a transactional test has emptied every table.
+    """Put the reference data back (``core.testing.reference_data``) after a transactional test has emptied every table.
 
     pytest-django runs transactional tests last, but with xdist's ``--dist loadfile`` a worker
     takes a browser file and then ordinary files, which would find no policies or registry.
@@ -140,7 +145,10 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     from pytest_django.plugin import blocking_manager_key
 
     with item.config.stash[blocking_manager_key].unblock():
-        _load_reference_data()
+        if _reference is None:
+            _load_reference_data()
+        else:
+            reference_data.restore(_reference)
 
 
 @pytest.fixture
