@@ -15,7 +15,6 @@ reached a report.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -59,9 +58,6 @@ MARKINGS = sorted(LEVELS)
 STATUSES = [str(status) for status in Status.values]
 #: The statuses a record is created in, weighted towards those a report or a premature move may follow.
 CREATED_IN = [*STATUSES, Status.APPROVED, Status.ONGOING, Status.ONGOING, Status.COMPLETED, Status.COMPLETED]
-#: How far a refused step got, for steering the actor: 0 allowed, 1 the step's own checks (the
-#: lifecycle table, the calendar, a field), 2 the write rule, 3 the access rule.
-DEPTH: dict[Refusal, int] = {None: 0, WriteDenied: 2, Http404: 3}
 
 
 @dataclass(frozen=True)
@@ -147,18 +143,6 @@ class LifecycleMachine(RolledBackMachine):
             Engagement.objects.filter(key__startswith="sm-").order_by("key").values_list("key", "status", "label"),
             AfterActionReport.objects.order_by("pk").values_list("engagement", "label", "summary"),
         )
-
-    def actor(self, data: st.DataObject, refusal: Callable[[str], Refusal]) -> tuple[str, Refusal]:
-        """Who acts, and what they should hear: mostly one who gets furthest (allowed, or else
-        past the access and write rules to the step's own checks), otherwise anyone."""
-        names = sorted(self.PEOPLE)
-        furthest = min(DEPTH.get(refusal(name), 1) for name in names)
-        who = data.draw(
-            st.sampled_from(
-                [name for name in names if DEPTH.get(refusal(name), 1) == furthest] if steered(data) else names
-            )
-        )
-        return who, refusal(who)
 
     def pick(self, data: st.DataObject, preferred: list[str]) -> str:
         """A record's key, mostly one of ``preferred`` (the records the rule gets furthest with)."""
@@ -260,7 +244,11 @@ class LifecycleMachine(RolledBackMachine):
         reported = [key for key in completed if self.records[key].report is not None]
         key = data.draw(st.sampled_from(reported if reported and steered(data) else completed))
         record = self.records[key]
-        movers = [name for name in sorted(self.PEOPLE) if DEPTH.get(self.move_refusal(name, record, "assessed"), 1) < 2]
+        movers = [
+            name
+            for name in sorted(self.PEOPLE)
+            if self.move_refusal(name, record, Status.ASSESSED) not in (Http404, WriteDenied)
+        ]
         self.move_as(data, door, key, Status.ASSESSED, movers)
 
     @precondition(lambda self: self.records)
@@ -293,8 +281,13 @@ class LifecycleMachine(RolledBackMachine):
     def write_report(self, data: st.DataObject) -> None:
         key = self.pick(data, [k for k, r in self.records.items() if r.status in REPORTABLE and r.report is None])
         record = self.records[key]
-        covering = sorted(marking for marking, level in LEVELS.items() if level.covers(record.level))
-        marking = data.draw(st.sampled_from(covering if steered(data) else MARKINGS))
+        writers = [person for person in self.PEOPLE.values() if person.holds("editor", record.owner)]
+        fitting = sorted(  # labels that cover the record and that one of its editors may give
+            marking
+            for marking, level in LEVELS.items()
+            if level.covers(record.level) and any(person.reads(level) for person in writers)
+        )
+        marking = data.draw(st.sampled_from(fitting if fitting and steered(data) else MARKINGS))
         level = LEVELS[marking]
         who, refusal = self.actor(data, lambda name: self.report_refusal(name, record, level, creating=True))
 
