@@ -8,7 +8,8 @@ its programme's owner (NATO's partnership staff):
   the activity's label must cover the programme's and the menu item's (it copies their title,
   code and objectives), and be one the proposer may read;
 * approve and invite: a programme manager of the owner, never the proposer or the person who
-  last changed it (four-eyes);
+  last changed it (four-eyes); only a proposed or planned activity is approved (a cancelled one
+  stays cancelled);
 * register: an editor of an invited nation;
 * report: the proposer or the approver, still holding the role they acted in, once the
   activity has been completed.
@@ -43,6 +44,11 @@ from comity.registry.models import State
 
 if TYPE_CHECKING:
     from comity.core.models import ConfidentialityLabel, User
+
+
+#: The statuses from which the approval step may move an activity: the lifecycle reaches
+#: ``approved`` through ``planned``, and the step plans and approves at once.
+APPROVABLE = (Status.PROPOSED, Status.PLANNED)
 
 
 class WorkflowError(ValueError):
@@ -156,6 +162,11 @@ def activity_propose(
 def activity_approve(*, acting_user: User, activity: ProgrammeActivity) -> ProgrammeActivity:
     _manager(acting_user, activity)
     _expect(activity, Workflow.PROPOSED)
+    if activity.status not in APPROVABLE:  # approval is a lifecycle move too: a cancelled activity stays so
+        raise WorkflowError(
+            f"a {activity.get_status_display().lower()} activity cannot be approved; "
+            f"it must be {' or '.join(APPROVABLE)}"
+        )
     _assign(activity, ActivityRole.APPROVER, acting_user=acting_user, user=acting_user)
     return _move(activity, acting_user, Workflow.APPROVED, status=Status.APPROVED)
 

@@ -9,7 +9,8 @@ The rules, each checked here whichever path (API, page) asks:
 * one report per engagement: a taken engagement answers the same words whether or not the writer
   may see the report that holds it;
 * the label is one the writer may read and covers the engagement's (``core.derivation``: a report
-  about a record is never labelled below it);
+  about a record is never labelled below it), and it rises with the engagement's
+  (``report_follows``);
 * achievements name objectives of the engagement that the writer may see; achievements of the
   objectives hidden from the writer are kept as they are and never named in an answer;
 * participants' feedback belongs to partnership (PRIME) activities, one row per participating nation.
@@ -24,7 +25,8 @@ from django.db import transaction
 
 from comity.core.audit import audit_entry, audit_record, snapshot
 from comity.core.authority import WriteAction
-from comity.core.derivation import uncovered_by
+from comity.core.derivation import least_upper_bound, uncovered_by
+from comity.core.labels import label_get_or_create
 from comity.core.models.audit import AuditAction
 from comity.core.permissions import require_write
 from comity.core.selectors import access_or_404, may_see_label
@@ -375,3 +377,39 @@ def report_update(
         )
     )
     return current
+
+
+def report_follows(*, acting_user: User | None, engagement: Engagement) -> None:
+    """Raise the report of a relabelled engagement to the least upper bound of both labels.
+
+    A report about a record is never labelled below it; without this, raising an engagement's
+    label would leave its report (which names the engagement and says what it achieved) readable
+    by those who may no longer read the engagement. The engagement's write rule, which allowed
+    the relabel, decides the rise: the writer is not asked to read the report, and the rise tells
+    them nothing about its label. Lowering the engagement leaves the report where it is. Raises
+    ``ReportError`` on ``label`` when the two labels have no common bound (two national policies).
+    """
+    report = (
+        AfterActionReport.objects.select_for_update(of=("self",))
+        .select_related("label")
+        .filter(engagement=engagement.pk)
+        .first()
+    )
+    if report is None or uncovered_by(report.label, [engagement.label]) is None:
+        return
+    bound = least_upper_bound([report.label.to_spec(), engagement.label.to_spec()])
+    if bound is None:
+        raise ReportError("label", "the after-action report cannot follow this label; choose one of the same policy")
+    before = report_snapshot(report)
+    report.label = label_get_or_create(bound)
+    report.save(update_fields=["label", "updated"])
+    audit_record(
+        audit_entry(
+            acting_user=acting_user,
+            action=AuditAction.UPDATE,
+            instance=report,
+            before=before,
+            after=report_snapshot(report),
+            linked=_linked_objectives(report),
+        )
+    )

@@ -31,6 +31,7 @@ from comity.engagements.lifecycle import (
     check_transition,
 )
 from comity.engagements.models import AfterActionReport, Engagement, EngagementParticipant, Exercise, Objective
+from comity.engagements.reports import ReportError, report_follows
 from comity.registry.models import Organisation, State
 
 if TYPE_CHECKING:
@@ -488,7 +489,8 @@ def engagement_update(
     owner changes only to a scope the user also edits for; the record may not end before it
     starts. Participants (state, role, personnel) and objectives are replaced only when given.
     One change-log entry holds the fields before and after, with the given links beside them;
-    nothing is written when nothing changed.
+    nothing is written when nothing changed. A raised label raises the after-action report with
+    it (``reports.report_follows``, its own entry).
     """
     record, _ = _update(
         acting_user=acting_user, engagement=engagement, values=values, participants=participants, objectives=objectives
@@ -577,6 +579,11 @@ def _update(
             linked=linked,
         )
     )
+    if record.label_id != before["label_id"]:
+        try:
+            report_follows(acting_user=acting_user, engagement=record)
+        except ReportError as exc:
+            raise EngagementChangeError(exc.field, str(exc)) from exc
     return record, True
 
 
