@@ -171,11 +171,18 @@ def activity_approve(*, acting_user: User, activity: ProgrammeActivity) -> Progr
     return _move(activity, acting_user, Workflow.APPROVED, status=Status.APPROVED)
 
 
+def _not_cancelled(activity: ProgrammeActivity, what: str) -> None:
+    """A cancelled activity will not take place: nobody is asked to it or commits to it any more."""
+    if activity.status == Status.CANCELLED:
+        raise WorkflowError(f"a cancelled activity {what}")
+
+
 @transaction.atomic
 def activity_invite(*, acting_user: User, activity: ProgrammeActivity, nations: list[str]) -> ProgrammeActivity:
     """Invite nations (ISO alpha-3) to take part."""
     require_write(acting_user, WriteAction.MANAGE_PROGRAMME, None, activity.owner)  # inviting is not approving
     _expect(activity, Workflow.APPROVED, Workflow.INVITED)
+    _not_cancelled(activity, "invites no nation")
     codes = sorted({code.strip().upper() for code in nations if code.strip()})
     states = list(State.objects.filter(iso3__in=codes))
     unknown = sorted(set(codes) - {s.iso3 for s in states})
@@ -194,6 +201,7 @@ def invited_nations(activity: ProgrammeActivity) -> set[str]:
 def activity_register(*, acting_user: User, activity: ProgrammeActivity, personnel: int) -> ProgrammeActivity:
     """Register the acting user's nation with its number of participants."""
     _expect(activity, Workflow.INVITED, Workflow.REGISTERED)
+    _not_cancelled(activity, "takes no registration")
     nation = acting_user.nationality
     if nation not in invited_nations(activity):
         raise WorkflowError(f"{nation or 'your nation'} has not been invited to this activity")

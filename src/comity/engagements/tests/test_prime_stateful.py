@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule, run_state_machine_as_test
 
 from comity.core.labels import label_from_marking
-from comity.core.models.audit import AuditAction
+from comity.core.models.audit import AuditAction, AuditEntry
 from comity.core.permissions import WriteDenied
 from comity.core.testing.factories import make_user
 from comity.engagements import prime
@@ -114,12 +114,15 @@ class PrimeMachine(RolledBackMachine):
         if step == "invite":
             if not person.holds("programme_manager", "NATO"):
                 return WriteDenied
-            if activity.workflow not in (Workflow.APPROVED, Workflow.INVITED) or not nations or "XXX" in nations:
+            if activity.workflow not in (Workflow.APPROVED, Workflow.INVITED) or activity.status == Status.CANCELLED:
+                return prime.WorkflowError
+            if not nations or "XXX" in nations:
                 return prime.WorkflowError
             return None
         if step == "register":
             if (
                 activity.workflow not in (Workflow.INVITED, Workflow.REGISTERED)
+                or activity.status == Status.CANCELLED
                 or person.nation not in activity.invited
             ):
                 return prime.WorkflowError
@@ -280,3 +283,34 @@ def test_a_cancelled_activity_is_not_approved() -> None:
     with pytest.raises(prime.WorkflowError, match="a cancelled activity cannot be approved"):
         prime.activity_approve(acting_user=other_manager, activity=ProgrammeActivity.objects.get(pk=activity.pk))
     assert ProgrammeActivity.objects.get(pk=activity.pk).status == Status.CANCELLED
+
+
+def test_a_cancelled_activity_takes_no_invitation_or_registration() -> None:
+    """What the machine modelled as allowed: nations invited to, and registering for, an approved
+    activity that was then cancelled. Both steps now refuse it and change nothing."""
+    partner = make_user("UKR", "SECRET", roles=("editor",))
+    manager = make_user("BEL", "SECRET", roles=("programme_manager:NATO", "editor:NATO"))
+    approver = make_user("DEU", "SECRET", roles=("programme_manager:NATO",))
+    activity = prime.activity_propose(
+        acting_user=partner,
+        programme=make_programme("UKR", "2032"),
+        menu_item=make_menu_item("sm-course-2"),
+        key="sm-cancelled-invite",
+        title="Cancelled after invitations",
+        start_date=None,
+        end_date=None,
+        label=label_from_marking("PUBLIC"),
+    )
+    activity = prime.activity_approve(acting_user=approver, activity=activity)
+    activity = prime.activity_invite(acting_user=manager, activity=activity, nations=["POL"])
+    engagement_transition(acting_user=manager, engagement=activity, to=Status.CANCELLED)
+    activity = ProgrammeActivity.objects.get(pk=activity.pk)
+    polish_editor = make_user("POL", "SECRET", roles=("editor",))
+    entries = AuditEntry.objects.count()
+    with pytest.raises(prime.WorkflowError, match="a cancelled activity invites no nation"):
+        prime.activity_invite(acting_user=manager, activity=activity, nations=["LTU"])
+    with pytest.raises(prime.WorkflowError, match="a cancelled activity takes no registration"):
+        prime.activity_register(acting_user=polish_editor, activity=activity, personnel=12)
+    assert AuditEntry.objects.count() == entries
+    assert not activity.participants.filter(state__iso3="POL").exists()
+    assert prime.invited_nations(activity) == {"POL"}
