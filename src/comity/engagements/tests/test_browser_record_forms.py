@@ -10,6 +10,7 @@ import pytest
 from comity.core.testing.browser import sign_in
 from comity.core.testing.factories import make_user
 from comity.engagements.models import Exercise
+from comity.engagements.tests.helpers import make_exercise
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,3 +73,27 @@ def test_an_editor_creates_edits_and_plans_an_exercise(chromium: Any, live_serve
         "NLD",
     )
     assert sorted(p.state.iso3 for p in exercise.participants.all()) == ["EST", "LVA"]
+
+
+def test_a_refused_edit_shows_the_reason_and_changes_nothing(
+    chromium: Any, live_server: Any, transactional_db: None
+) -> None:
+    """Another nation's editor sees the record but no edit button; the edit page says why they
+    may not change it, and a save sent anyway is refused on the form with the same reason."""
+    make_exercise("refused-edit-2031", owner="NLD", title="Refused Edit 2031", start_date="2031-06-01")
+    make_user("FIN", "SECRET", username="finnish.editor", roles=("editor",))
+    page = chromium.new_page(viewport={"width": 1280, "height": 1400})
+    sign_in(page, f"{live_server.url}/engagements/exercises/refused-edit-2031/", "finnish.editor")
+    page.wait_for_selector("#status")
+    assert page.query_selector("#edit") is None
+
+    page.goto(f"{live_server.url}/engagements/records/refused-edit-2031/edit/")
+    reason = page.text_content("#refusal") or ""
+    assert "not change it" in reason and "NLD" in reason, reason
+    page.fill("#id_title", "Renamed by another nation")
+    page.click("#save")
+    page.wait_for_selector("#form-errors")
+    assert "NLD" in (page.text_content("#form-errors") or "")
+    assert page.input_value("#id_title") == "Renamed by another nation"  # what was typed is kept
+    page.screenshot(path=f"{SCREENSHOTS}-refused.png", full_page=True)
+    assert Exercise.objects.get(key="refused-edit-2031").title == "Refused Edit 2031"
