@@ -264,20 +264,24 @@ def test_the_prime_machine() -> None:
     run_state_machine_as_test(PrimeMachine, settings=machine_settings(examples=15, steps=25))
 
 
-def test_a_cancelled_activity_is_not_approved() -> None:
-    """What the machine found: the approval step moved a cancelled activity back to approved."""
-    partner = make_user("UKR", "SECRET", roles=("editor",))
-    manager = make_user("BEL", "SECRET", roles=("programme_manager:NATO", "editor:NATO"))
-    activity = prime.activity_propose(
-        acting_user=partner,
-        programme=make_programme("UKR", "2031"),
-        menu_item=make_menu_item("sm-course"),
-        key="sm-cancelled",
-        title="Cancelled",
+def _proposed(cycle: str, key: str) -> ProgrammeActivity:
+    """A PUBLIC activity a Ukrainian editor proposes in a programme of its own ``cycle``."""
+    return prime.activity_propose(
+        acting_user=make_user("UKR", "SECRET", roles=("editor",)),
+        programme=make_programme("UKR", cycle),
+        menu_item=make_menu_item(f"{key}-course"),
+        key=key,
+        title=key,
         start_date=None,
         end_date=None,
         label=label_from_marking("PUBLIC"),
     )
+
+
+def test_a_cancelled_activity_is_not_approved() -> None:
+    """What the machine found: the approval step moved a cancelled activity back to approved."""
+    manager = make_user("BEL", "SECRET", roles=("programme_manager:NATO", "editor:NATO"))
+    activity = _proposed("2031", "sm-cancelled")
     engagement_transition(acting_user=manager, engagement=activity, to=Status.CANCELLED)
     other_manager = make_user("DEU", "SECRET", roles=("programme_manager:NATO",))
     with pytest.raises(prime.WorkflowError, match="a cancelled activity cannot be approved"):
@@ -288,19 +292,9 @@ def test_a_cancelled_activity_is_not_approved() -> None:
 def test_a_cancelled_activity_takes_no_invitation_or_registration() -> None:
     """What the machine modelled as allowed: nations invited to, and registering for, an approved
     activity that was then cancelled. Both steps now refuse it and change nothing."""
-    partner = make_user("UKR", "SECRET", roles=("editor",))
     manager = make_user("BEL", "SECRET", roles=("programme_manager:NATO", "editor:NATO"))
     approver = make_user("DEU", "SECRET", roles=("programme_manager:NATO",))
-    activity = prime.activity_propose(
-        acting_user=partner,
-        programme=make_programme("UKR", "2032"),
-        menu_item=make_menu_item("sm-course-2"),
-        key="sm-cancelled-invite",
-        title="Cancelled after invitations",
-        start_date=None,
-        end_date=None,
-        label=label_from_marking("PUBLIC"),
-    )
+    activity = _proposed("2032", "sm-cancelled-invite")
     activity = prime.activity_approve(acting_user=approver, activity=activity)
     activity = prime.activity_invite(acting_user=manager, activity=activity, nations=["POL"])
     engagement_transition(acting_user=manager, engagement=activity, to=Status.CANCELLED)
