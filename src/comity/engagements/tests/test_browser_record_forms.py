@@ -79,7 +79,7 @@ def test_a_refused_edit_shows_the_reason_and_changes_nothing(
     chromium: Any, live_server: Any, transactional_db: None
 ) -> None:
     """Another nation's editor sees the record but no edit button; the edit page says why they
-    may not change it, and a save sent anyway is refused on the form with the same reason."""
+    may not change it and offers nothing to change (the write matrix sends the save anyway)."""
     make_exercise("refused-edit-2031", owner="NLD", title="Refused Edit 2031", start_date="2031-06-01")
     make_user("FIN", "SECRET", username="finnish.editor", roles=("editor",))
     page = chromium.new_page(viewport={"width": 1280, "height": 1400})
@@ -89,11 +89,8 @@ def test_a_refused_edit_shows_the_reason_and_changes_nothing(
 
     page.goto(f"{live_server.url}/engagements/records/refused-edit-2031/edit/")
     reason = page.text_content("#refusal") or ""
-    assert "not change it" in reason and "NLD" in reason, reason
-    page.fill("#id_title", "Renamed by another nation")
-    page.click("#save")
-    page.wait_for_selector("#form-errors")
-    assert "NLD" in (page.text_content("#form-errors") or "")
-    assert page.input_value("#id_title") == "Renamed by another nation"  # what was typed is kept
+    assert "not change it" in reason and "only an editor of NLD" in reason, reason
+    assert page.is_disabled("#id_title") and page.is_disabled("#id_label_0")
+    assert page.query_selector("#save") is None
     page.screenshot(path=f"{SCREENSHOTS}-refused.png", full_page=True)
     assert Exercise.objects.get(key="refused-edit-2031").title == "Refused Edit 2031"
