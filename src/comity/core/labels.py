@@ -36,9 +36,6 @@ from comity.core.models import (
     SecurityPolicy,
 )
 
-#: How a few classifications are marked on a page where the SPIF name alone is not the marking.
-#: NATO's TOP SECRET is marked COSMIC TOP SECRET (the SPIF's portion marking is "CTS"), and the
-#: PUBLIC policy's single UNMARKED classification is shown as PUBLIC.
 #: Bumped whenever this process stores a new label: a reader that kept the labels a user may see
 #: for the rest of a request (``core.selectors.visible_label_ids``) knows it must look again.
 _stored = itertools.count(1)
@@ -50,6 +47,9 @@ def labels_generation() -> int:
     return _generation
 
 
+#: How a few classifications are marked on a page where the SPIF name alone is not the marking.
+#: NATO's TOP SECRET is marked COSMIC TOP SECRET (the SPIF's portion marking is "CTS"), and the
+#: PUBLIC policy's single UNMARKED classification is shown as PUBLIC.
 MARKING_OVERRIDES = {("NATO", "TOP SECRET"): "COSMIC TOP SECRET", (PUBLIC_POLICY, "UNMARKED"): "PUBLIC"}
 
 
