@@ -84,17 +84,22 @@ def labelled_links(model: type[Model]) -> list[str]:
     ]
 
 
+def _participants_with_states() -> Prefetch:
+    """The participants of each record, their states joined (every list names them)."""
+    return Prefetch("participants", queryset=EngagementParticipant.objects.select_related("state"))
+
+
+def _with_list_joins(queryset: QuerySet[E]) -> QuerySet[E]:
+    """The label, the lead and the participants of every record, in a fixed number of queries."""
+    return queryset.select_related("lead_state", "lead_organisation", *LABEL_SELECT).prefetch_related(
+        *LABEL_PREFETCH, _participants_with_states()
+    )
+
+
 def with_list_relations(queryset: QuerySet[E], user: User | AnonymousUser) -> QuerySet[E]:
     """What an engagement list renders, fetched in a fixed number of queries whatever the page size,
     with every link to a labelled record filtered by what ``user`` may see."""
-    return with_visible_links(
-        queryset.select_related("lead_state", "lead_organisation", *LABEL_SELECT).prefetch_related(
-            *LABEL_PREFETCH,
-            Prefetch("participants", queryset=EngagementParticipant.objects.select_related("state")),
-        ),
-        user,
-        *labelled_links(queryset.model),
-    )
+    return with_visible_links(_with_list_joins(queryset), user, *labelled_links(queryset.model))
 
 
 def kind_visible(user: User | AnonymousUser, model: type[E]) -> QuerySet[E]:
@@ -142,8 +147,7 @@ def with_names_as_of(records: Iterable[E]) -> list[E]:
     number of records.
     """
     records = list(records)
-    participants = Prefetch("participants", queryset=EngagementParticipant.objects.select_related("state"))
-    prefetch_related_objects(records, participants, "lead_state", "lead_organisation")
+    prefetch_related_objects(records, _participants_with_states(), "lead_state", "lead_organisation")
     for model in {type(record) for record in records}:
         prefetch_related_objects([r for r in records if type(r) is model], *state_fields(model))
     states: list[State] = []
@@ -171,13 +175,7 @@ def with_names_as_of(records: Iterable[E]) -> list[E]:
 def engagements_visible(user: User | AnonymousUser) -> QuerySet[Engagement]:
     """Every engagement the user may see, with what a list of them shows (the lead, which reads
     the participants) fetched in a fixed number of queries."""
-    return (
-        Engagement.objects.visible_to(user)
-        .select_related("lead_state", "lead_organisation", *LABEL_SELECT)
-        .prefetch_related(
-            *LABEL_PREFETCH, Prefetch("participants", queryset=EngagementParticipant.objects.select_related("state"))
-        )
-    )
+    return _with_list_joins(Engagement.objects.visible_to(user))
 
 
 def with_nation(queryset: QuerySet[Engagement], nation: str) -> QuerySet[Engagement]:
