@@ -18,7 +18,7 @@ from comity.core.access import PUBLIC_POLICY
 from comity.core.banner import bound_marking
 from comity.core.models import ConfidentialityLabel
 from comity.engagements.choices import ParticipantRole
-from comity.engagements.importing import columns_for, name_columns_for
+from comity.engagements.importing import file_columns
 from comity.engagements.kinds import kind_fields, state_fields
 from comity.engagements.models import Engagement
 from comity.engagements.selectors import with_names_as_of
@@ -93,12 +93,7 @@ def record(engagement: Engagement) -> dict[str, Any]:
         }
     )
     row.update({f"{name}_name_as_of": names[name] or "" for name in state_fields(type(engagement))})
-    return {column: row.get(column, "") for column in export_columns(engagement.kind)}
-
-
-def export_columns(kind: str) -> tuple[str, ...]:
-    """The columns of a kind's export: the import columns, then the names as of the date."""
-    return (*columns_for(kind), *name_columns_for(kind))
+    return {column: row.get(column, "") for column in file_columns(engagement.kind)}
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -189,7 +184,7 @@ def export(engagements: Iterable[Engagement], fmt: str, kind: str = "exercise") 
     if fmt == "ics":
         return to_ics(engagements)
     items = with_names_as_of(engagements)
-    rows, columns = [record(e) for e in items], export_columns(kind)
+    rows, columns = [record(e) for e in items], file_columns(kind)
     if fmt == "csv":
         return to_csv(rows, columns).encode()
     if fmt == "json":

@@ -330,6 +330,12 @@ def name_columns_for(kind: str) -> tuple[str, ...]:
     return ("lead_name_as_of", "host_names_as_of", "participant_names_as_of", *(f"{name}_name_as_of" for name in own))
 
 
+def file_columns(kind: str) -> tuple[str, ...]:
+    """The columns of a kind's file: the import columns, then the names as of each record's date
+    (what an export writes, and what an import reads past)."""
+    return (*columns_for(kind), *name_columns_for(kind))
+
+
 def check_kind_fields(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     """Check a kind's own columns by their model field: choices, dates, numbers, yes/no, codes."""
     from django.db import models
@@ -376,8 +382,7 @@ def multiline_columns(kind: str) -> set[str]:
 def _records(text: str, suffix: str, kind: str) -> Iterator[Record]:
     if suffix == ".json":
         return json_records(text)
-    columns = (*columns_for(kind), *name_columns_for(kind))
-    return csv_records(text.removeprefix("\ufeff"), columns, multiline_columns(kind))
+    return csv_records(text.removeprefix("\ufeff"), file_columns(kind), multiline_columns(kind))
 
 
 def parse_text(text: str, suffix: str, today: date, kind: str = "exercise") -> ParsedFile:
