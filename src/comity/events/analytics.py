@@ -187,6 +187,19 @@ class _SeriesQuery:
     end: ir.DateScalar | None
 
 
+def _dates(
+    start_param: ir.DateScalar | None, end_param: ir.DateScalar | None, start: date | None, end: date | None
+) -> dict[ir.Scalar, object]:
+    """The date range bound to a cached expression's parameters (an expression built without a
+    bound has no parameter for it)."""
+    values: dict[ir.Scalar, object] = {}
+    if start_param is not None:
+        values[start_param] = start
+    if end_param is not None:
+        values[end_param] = end
+    return values
+
+
 @lru_cache(maxsize=256)
 def _series_query(
     events: ops.Relation,
@@ -252,11 +265,11 @@ def dyad_series(
         has_end=end is not None,
         root_only=root_only,
     )
-    values: dict[ir.Scalar, object] = {query.source: source, query.target: target}
-    if query.start is not None:
-        values[query.start] = start
-    if query.end is not None:
-        values[query.end] = end
+    values: dict[ir.Scalar, object] = {
+        query.source: source,
+        query.target: target,
+        **_dates(query.start, query.end, start, end),
+    }
     result = statements.to_pyarrow(query.expr, values, query.backend).to_pylist()
     rows = [
         {
@@ -425,12 +438,7 @@ def tension_alerts(
         limit=limit,
         groups=frozenset(groups) if groups is not None else None,
     )
-    values: dict[ir.Scalar, object] = {}
-    if query.start is not None:
-        values[query.start] = start
-    if query.end is not None:
-        values[query.end] = end
-    result = statements.to_pyarrow(query.expr, values, query.backend).to_pylist()
+    result = statements.to_pyarrow(query.expr, _dates(query.start, query.end, start, end), query.backend).to_pylist()
     return pa.Table.from_pylist(
         [
             {
