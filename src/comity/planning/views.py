@@ -7,6 +7,8 @@ one offer shows what changed; either planner's accepted plan can be saved as dat
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from comity.engagements import exporting
+from comity.engagements.choices import EngagementKind
 from comity.planning import selectors, services
 from comity.planning.builder import BUILDERS, InputBuilder
 from comity.planning.examples import EXAMPLE_BASELINES, EXAMPLE_TITLES, examples
@@ -114,7 +117,7 @@ def _page(request: HttpRequest, kind: str) -> HttpResponse:
         builder = builder_class.from_input(shown_input)
         context["builder_partial"] = builder is None
         builder = builder or builder_class()
-    save_form = PlanSaveForm(initial={"title_prefix": SAVERS[kind][1]})
+    save_form = PlanSaveForm(initial={"title_prefix": SAVERS[kind].suggested_name})
     context.update(form=form, whatif_form=whatif_form, save_form=save_form, solved=solved, builder=builder)
     return render(request, f"planning/{kind}.html", context)
 
@@ -195,10 +198,18 @@ def saved_plans_ics(request: HttpRequest) -> HttpResponse:
     return response
 
 
-#: Each planner's save service and the name its save form suggests.
+@dataclass(frozen=True)
+class _Saver:
+    """A planner's save: its service, the name its form suggests, the kind of records it makes."""
+
+    save: Callable[..., services.SaveReport]
+    suggested_name: str
+    record_kind: str
+
+
 SAVERS = {
-    "rotations": (services.rotation_plan_save, "Rotation plan"),
-    "calendar": (services.calendar_plan_save, "Exercise calendar"),
+    "rotations": _Saver(services.rotation_plan_save, "Rotation plan", EngagementKind.POSTURE),
+    "calendar": _Saver(services.calendar_plan_save, "Exercise calendar", EngagementKind.EXERCISE),
 }
 
 
@@ -213,9 +224,9 @@ def _save(request: HttpRequest, kind: str) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect(page)
-    save, _ = SAVERS[kind]
+    saver = SAVERS[kind]
     try:
-        report = save(
+        report = saver.save(
             acting_user=request.user,  # type: ignore[arg-type]
             plan=plan,
             label=form.cleaned_data["marking"],
@@ -235,8 +246,7 @@ def _save(request: HttpRequest, kind: str) -> HttpResponse:
         request,
         f"Saved {len(report.created)} engagement(s){raised}; {len(report.unchanged)} were saved before.",
     )
-    record_kind = "posture" if kind == "rotations" else "exercise"
-    query = urlencode({"kind": record_kind, "q": form.cleaned_data["title_prefix"].strip()})
+    query = urlencode({"kind": saver.record_kind, "q": form.cleaned_data["title_prefix"].strip()})
     return redirect(f"{reverse('engagements:list')}?{query}")
 
 
