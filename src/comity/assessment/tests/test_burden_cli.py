@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from comity.core.testing.cli import console_script
 
 pytestmark = pytest.mark.django_db
 
@@ -56,20 +55,7 @@ def test_a_bad_year_is_a_usage_error(year: str) -> None:
 
 
 def test_the_console_script_exits_2_without_a_traceback(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "COMITY_DATA_DIR": str(tmp_path),
-        "COMITY_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "comity.settings.base",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "comity.cli", "assess", "burden", "--year", "1900"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = console_script(tmp_path, "assess", "burden", "--year", "1900")
     assert done.returncode == 2
     assert "outside the years the shipped figures cover (2012 to 2024)" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""

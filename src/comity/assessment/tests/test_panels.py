@@ -6,9 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -20,6 +17,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from comity.assessment import panels
+from comity.core.testing.cli import console_script
 
 STATE_COLUMNS = ("stateabb", "ccode", "statenme", "styear", "stmonth", "stday", "endyear", "endmonth", "endday")
 
@@ -336,27 +334,8 @@ def test_cli_refuses_an_out_file_in_a_missing_directory(tmp_path: Path) -> None:
 
 
 def test_the_console_script_exits_2_without_a_traceback(tmp_path: Path) -> None:
-    env = {**os.environ, "COMITY_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "comity.settings.base"}
-    env["COMITY_DATABASE_URL"] = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "comity.cli",
-            "panel",
-            "dyad-years",
-            "--from",
-            "2016",
-            "--to",
-            "1816",
-            "--out",
-            str(tmp_path / "x.parquet"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    done = console_script(
+        tmp_path, "panel", "dyad-years", "--from", "2016", "--to", "1816", "--out", str(tmp_path / "x.parquet")
     )
     assert done.returncode == 2
     assert "--from 2016 is after --to 1816" in done.stderr
