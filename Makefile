@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://comity:comity@127.0.0.1:5432/comity
 PYTEST_ARGS ?= -n 2 --dist loadfile -q
 
-.PHONY: demo test test-sqlite test-postgres verify lint services postgres chromium vendor bench clean
+.PHONY: demo test test-sqlite test-postgres verify lint services postgres chromium redis vendor bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,7 @@ test-sqlite: $(VENV)/.all-installed
 test-postgres: $(VENV)/.all-installed postgres
 	COMITY_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-services: postgres chromium
+services: postgres chromium redis
 
 # Debian's PostgreSQL 15, started and given a role that may create the test databases.
 postgres:
@@ -56,6 +56,11 @@ postgres:
 # Debian's Chromium for the Playwright browser tests (Playwright's own download cannot work here).
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+# Debian's Redis for the tests of the production channel layer; each test starts its own server on
+# a free port, so nothing is started here.
+redis:
+	@test -x /usr/bin/redis-server || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server)
 
 # Refresh the vendored front-end packages from the npm registry (see src/comity/static/vendor/VENDOR.md).
 vendor:
