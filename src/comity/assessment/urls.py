@@ -1,8 +1,9 @@
 from django.urls import path
 
-from comity.assessment import views
+from comity.assessment import cohesion_views, views
 
 app_name = "assessment"
 urlpatterns = [
     path("burden/", views.burden, name="burden"),
+    path("cohesion/", cohesion_views.cohesion, name="cohesion"),
 ]

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from comity.assessment.api import views
+from comity.assessment.api import cohesion_views, views
 
 app_name = "assessment-api"
 urlpatterns = [
     path("burden/", views.BurdenView.as_view(), name="burden"),
+    path("cohesion/", cohesion_views.CohesionView.as_view(), name="cohesion"),
 ]

@@ -310,6 +310,7 @@ READ_URLS: dict[str, list[str]] = {
     "events/tension/": ["/events/tension/"],
     "events/alerts/": ["/events/alerts/"],
     "assessment/burden/": ["/assessment/burden/?year=2019", "/assessment/burden/"],
+    "assessment/cohesion/": ["/assessment/cohesion/?year=2010&with=RUS,UKR", "/assessment/cohesion/"],
     "api/core/me/": ["/api/core/me/"],
     "api/core/labels/$": ["/api/core/labels/?limit=1000"],
     "api/core/labels/(?P<pk>[^/.]+)/$": [],  # labels are read by id below: a label is not a record
@@ -381,6 +382,7 @@ READ_URLS: dict[str, list[str]] = {
     "api/events/alerts/": ["/api/events/alerts/"],
     "api/events/tension/": ["/api/events/tension/?period=2014"],
     "api/assessment/burden/": ["/api/assessment/burden/?year=2019"],
+    "api/assessment/cohesion/": ["/api/assessment/cohesion/?year=2019"],
     "engagements/records/<slug:key>/report/": ["{report}/engagements/records/{ref}/report/"],
     "engagements/records/<slug:key>/report/edit/": [
         "{report}/engagements/records/{ref}/report/edit/",

@@ -4,6 +4,10 @@
 ``iso3,defence_share_gdp,equipment_share,meets_2pct,meets_20pct``, one row per Ally with a NATO
 figure that year (an empty cell: no figure); ``--format json`` prints the API's answer, every
 figure with its provenance. A bad or uncovered year exits with 2 and a message, like a bad option.
+
+``comity assess cohesion --year 2019 [--with RUS,CHN] --format csv`` prints
+``first,second,votes,agreement,kappa,idealpoint_distance``: every pair of Allies that year, then
+each Ally with each compared state (an empty cell: no votes in common, or no ideal point).
 """
 
 from __future__ import annotations
@@ -16,11 +20,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from comity.assessment import selectors
+from comity.assessment.api.cohesion_serializers import CohesionQuerySerializer, cohesion_answer
 from comity.assessment.api.serializers import BurdenQuerySerializer, burden_answer
 from comity.assessment.burden import BurdenRow, Figure
+from comity.assessment.cohesion import PairScore
+from comity.assessment.cohesion_selectors import cohesion_table
 
 USAGE_ERROR = 2
 CSV_COLUMNS = ("iso3", "defence_share_gdp", "equipment_share", "meets_2pct", "meets_20pct")
+COHESION_COLUMNS = ("first", "second", "votes", "agreement", "kappa", "idealpoint_distance")
 
 
 def _cell(value: Figure | bool | None) -> str:
@@ -35,16 +43,36 @@ def _csv_row(row: BurdenRow) -> list[str]:
     return [row.iso3, *(_cell(getattr(row, column)) for column in CSV_COLUMNS[1:])]
 
 
+def _cohesion_row(score: PairScore) -> list[str]:
+    values = [getattr(score, column) for column in COHESION_COLUMNS]
+    return ["" if value is None else str(value) if isinstance(value, (str, int)) else repr(value) for value in values]
+
+
+def _csv(header: tuple[str, ...], rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
 class Command(BaseCommand):
-    help = "Assessment indicators from public data (burden sharing)."
+    help = "Assessment indicators from public data (burden sharing, political cohesion)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="indicator", required=True)
         burden = sub.add_parser("burden", help="Defence expenditure against the 2% and 20% guidelines, per Ally.")
         burden.add_argument("--year", required=True, help="a year the shipped figures cover (2012 to 2024)")
         burden.add_argument("--format", choices=["csv", "json"], default="csv")
+        cohesion = sub.add_parser("cohesion", help="Agreement in UN General Assembly votes among the Allies.")
+        cohesion.add_argument("--year", required=True, help="a session-year of the shipped roll calls (2000 to 2019)")
+        cohesion.add_argument("--with", dest="others", help="comma-separated ISO alpha-3 codes to compare (RUS,CHN)")
+        cohesion.add_argument("--format", choices=["csv", "json"], default="csv")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["indicator"] == "cohesion":
+            self._cohesion(options)
+            return
         query = BurdenQuerySerializer(data={"year": options["year"]})
         if not query.is_valid():
             message = "; ".join(str(error) for error in query.errors["year"])
@@ -53,12 +81,22 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(burden_answer(table), indent=2, ensure_ascii=False))
         else:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(CSV_COLUMNS)
-            writer.writerows(_csv_row(row) for row in table.rows)
-            self.stdout.write(buffer.getvalue(), ending="")
+            self.stdout.write(_csv(CSV_COLUMNS, [_csv_row(row) for row in table.rows]), ending="")
         self._caveats(table.rows)
+
+    def _cohesion(self, options: dict[str, Any]) -> None:
+        data = {"year": options["year"]}
+        if options["others"]:
+            data["with"] = options["others"]
+        query = CohesionQuerySerializer(data=data)
+        if not query.is_valid():
+            message = "; ".join(f"--{field}: {error}" for field, errors in query.errors.items() for error in errors)
+            raise CommandError(message, returncode=USAGE_ERROR)
+        table = cohesion_table(query.validated_data["year"], query.validated_data["others"])
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(cohesion_answer(table), indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(_csv(COHESION_COLUMNS, [_cohesion_row(score) for score in table.pairs]), ending="")
 
     def _caveats(self, rows: list[BurdenRow]) -> None:
         """On stderr, so the CSV stays the contract: how many figures are estimates or unverified."""
