@@ -18,7 +18,7 @@ from comity.assessment.selectors import allies_in
 from comity.assessment.un_votes_files import SourceYear, read_idealpoints, read_votes
 from comity.registry.loader import NATO
 from comity.registry.models import State
-from comity.registry.selectors import designations_on, memberships_on
+from comity.registry.selectors import memberships_on, names_on
 
 #: The states compared with the Allies when the user names none.
 DEFAULT_OTHERS = ("RUS", "CHN")
@@ -70,13 +70,6 @@ def idealpoints_in(year: int) -> dict[str, float]:
     """The year's ideal points by ISO alpha-3 code; empty for a year the extract does not cover."""
     iso3 = _iso3_by("cow_alpha")
     return {iso3[abb]: point for abb, point in _source_idealpoints().get(year, {}).items() if abb in iso3}
-
-
-def names_on(codes: Sequence[str], day: date) -> dict[str, str]:
-    """The names in force on ``day`` of the registry states with these ISO codes, in their order."""
-    states = {state.iso3: state for state in State.objects.filter(iso3__in=codes)}
-    designations = designations_on(states.values(), day)
-    return {code: designations[states[code].pk].name for code in codes if code in states}
 
 
 @dataclass(frozen=True)

@@ -311,6 +311,7 @@ READ_URLS: dict[str, list[str]] = {
     "events/alerts/": ["/events/alerts/"],
     "assessment/burden/": ["/assessment/burden/?year=2019", "/assessment/burden/"],
     "assessment/cohesion/": ["/assessment/cohesion/?year=2010&with=RUS,UKR", "/assessment/cohesion/"],
+    "assessment/interoperability/": ["/assessment/interoperability/", "/assessment/interoperability/?year=2020"],
     "api/core/me/": ["/api/core/me/"],
     "api/core/labels/$": ["/api/core/labels/?limit=1000"],
     "api/core/labels/(?P<pk>[^/.]+)/$": [],  # labels are read by id below: a label is not a record
@@ -383,6 +384,7 @@ READ_URLS: dict[str, list[str]] = {
     "api/events/tension/": ["/api/events/tension/?period=2014"],
     "api/assessment/burden/": ["/api/assessment/burden/?year=2019"],
     "api/assessment/cohesion/": ["/api/assessment/cohesion/?year=2019"],
+    "api/assessment/interoperability/": ["/api/assessment/interoperability/"],
     "engagements/records/<slug:key>/report/": ["{report}/engagements/records/{ref}/report/"],
     "engagements/records/<slug:key>/report/edit/": [
         "{report}/engagements/records/{ref}/report/edit/",
