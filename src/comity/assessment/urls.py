@@ -1,10 +1,11 @@
 from django.urls import path
 
-from comity.assessment import cohesion_views, interoperability_views, views
+from comity.assessment import cohesion_views, interoperability_views, scorecard_views, views
 
 app_name = "assessment"
 urlpatterns = [
     path("burden/", views.burden, name="burden"),
     path("cohesion/", cohesion_views.cohesion, name="cohesion"),
     path("interoperability/", interoperability_views.interoperability, name="interoperability"),
+    path("scorecard/", scorecard_views.scorecard, name="scorecard"),
 ]

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from comity.assessment.api import cohesion_views, interoperability_views, views
+from comity.assessment.api import cohesion_views, interoperability_views, scorecard_views, views
 
 app_name = "assessment-api"
 urlpatterns = [
     path("burden/", views.BurdenView.as_view(), name="burden"),
     path("cohesion/", cohesion_views.CohesionView.as_view(), name="cohesion"),
     path("interoperability/", interoperability_views.InteroperabilityView.as_view(), name="interoperability"),
+    path("scorecard/", scorecard_views.ScorecardView.as_view(), name="scorecard"),
 ]

@@ -312,6 +312,7 @@ READ_URLS: dict[str, list[str]] = {
     "assessment/burden/": ["/assessment/burden/?year=2019", "/assessment/burden/"],
     "assessment/cohesion/": ["/assessment/cohesion/?year=2010&with=RUS,UKR", "/assessment/cohesion/"],
     "assessment/interoperability/": ["/assessment/interoperability/", "/assessment/interoperability/?year=2020"],
+    "assessment/scorecard/": ["/assessment/scorecard/?year=2018&normalisation=rank"],
     "api/core/me/": ["/api/core/me/"],
     "api/core/labels/$": ["/api/core/labels/?limit=1000"],
     "api/core/labels/(?P<pk>[^/.]+)/$": [],  # labels are read by id below: a label is not a record
@@ -385,6 +386,7 @@ READ_URLS: dict[str, list[str]] = {
     "api/assessment/burden/": ["/api/assessment/burden/?year=2019"],
     "api/assessment/cohesion/": ["/api/assessment/cohesion/?year=2019"],
     "api/assessment/interoperability/": ["/api/assessment/interoperability/"],
+    "api/assessment/scorecard/": ["/api/assessment/scorecard/?year=2017"],
     "engagements/records/<slug:key>/report/": ["{report}/engagements/records/{ref}/report/"],
     "engagements/records/<slug:key>/report/edit/": [
         "{report}/engagements/records/{ref}/report/edit/",
