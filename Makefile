@@ -6,19 +6,19 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://comity:comity@127.0.0.1:5432/comity
 PYTEST_ARGS ?= -n 2 --dist loadfile -q
 
-.PHONY: demo test test-sqlite test-postgres verify lint services postgres chromium redis vendor bench clean
+.PHONY: demo test test-sqlite test-postgres verify lint services postgres chromium redis pango vendor bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The demo needs the core plus the light optional parts (event analytics on DuckDB, planning).
-$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[events,planning]'
+# The demo needs the core plus the light optional parts (event analytics on DuckDB, planning, reports).
+$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python pango
+	$(BIN)/pip install --quiet -e '.[events,planning,reports]'
 	touch $@
 
 # Tests install everything: Spark, ML (torch pinned in the same step), browser testing.
-$(VENV)/.all-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.all-installed: pyproject.toml | $(BIN)/python pango
 	$(BIN)/pip install --quiet -e '.[all]'
 	touch $@
 
@@ -58,6 +58,10 @@ postgres:
 # Debian's Chromium for the Playwright browser tests (Playwright's own download cannot work here).
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+# Debian's Pango, which WeasyPrint lays the assessment report's PDF out with.
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0)
 
 # Debian's Redis for the tests of the production channel layer; each test starts its own server on
 # a free port, so nothing is started here.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comity.assessment import cohesion_views, interoperability_views, scorecard_views, views
+from comity.assessment import cohesion_views, interoperability_views, report_views, scorecard_views, views
 
 app_name = "assessment"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("cohesion/", cohesion_views.cohesion, name="cohesion"),
     path("interoperability/", interoperability_views.interoperability, name="interoperability"),
     path("scorecard/", scorecard_views.scorecard, name="scorecard"),
+    path("report/", report_views.report, name="report"),
+    path("report/pdf/", report_views.report_download, name="report-pdf"),
 ]
