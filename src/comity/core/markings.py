@@ -5,7 +5,8 @@ comity's own short form for tables, imports and the API, and ``parse_marking`` r
 The display marking is the SPIF's: the policy's phrase, the classification's phrase in the
 reader's language, then each tag set in the SPIF's order, its values in the SPIF's order as their
 phrases, between the tag set's prefix and suffix and joined by its separator (``NATO RESTRICTED
-Releasable To Sweden, Finland`` with the shipped NATO SPIF, whose list puts Sweden first).
+Releasable To Switzerland, Ukraine, Japan`` for ``REL TO CHE, JPN, UKR`` with the shipped NATO
+SPIF, which lists the Euro-Atlantic partners before the partners across the globe).
 
 Both functions are pure: the policies come from the shipped SPIF files, read once per process.
 """
