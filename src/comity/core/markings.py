@@ -6,7 +6,7 @@ The display marking is the SPIF's: the policy's phrase, the classification's phr
 reader's language, then each tag set in the SPIF's order, its values in the SPIF's order as their
 phrases, between the tag set's prefix and suffix and joined by its separator (``NATO RESTRICTED
 Releasable To Switzerland, Ukraine, Japan`` for ``REL TO CHE, JPN, UKR`` with the shipped NATO
-SPIF, which lists the Euro-Atlantic partners before the partners across the globe).
+SPIF, which lists the Allies, then the Euro-Atlantic partners, then the other partners).
 
 Both functions are pure: the policies come from the shipped SPIF files, read once per process.
 """
