@@ -76,7 +76,7 @@ def _bound_label(binding: etree._Element) -> etree._Element:
         found = [e for e in candidates if _qname(e) == (NS, wanted)]
         if not found:
             continue
-        distinct = {etree.tostring(e.find(f"{_L}ConfidentialityInformation"), method="c14n") for e in found}
+        distinct = {_content(e) for e in found}
         if len(distinct) > 1:
             raise LabelXMLError(
                 f"the binding carries {len(distinct)} different {wanted} elements; comity reads one label per file"
@@ -86,6 +86,14 @@ def _bound_label(binding: etree._Element) -> etree._Element:
         "the binding carries no label of its data (an originatorConfidentialityLabel or ConfidentialityLabel "
         "in a Metadata element of its MetadataBinding)"
     )
+
+
+def _content(label: etree._Element) -> bytes:
+    """What makes two labels the same decision: their ConfidentialityInformation (the creation
+    times may differ), or the whole element when it has none (``check_required_parts`` refuses
+    it later; the 4778 schema does not look inside ``Metadata``)."""
+    info = label.find(f"{_L}ConfidentialityInformation")
+    return etree.tostring(label if info is None else info, method="c14n")
 
 
 def check_required_parts(label: etree._Element) -> None:

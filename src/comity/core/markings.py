@@ -13,7 +13,7 @@ Both functions are pure: the policies come from the shipped SPIF files, read onc
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from comity.core.access import CategorySpec, LabelSpec
 from comity.core.spif_marking import (
@@ -35,6 +35,12 @@ def shipped_policies() -> dict[str, SpifPolicy]:
     """The markings and rules of every shipped SPIF, by policy name (the files never change
     while the process runs)."""
     return {policy.name: policy for policy in map(read_spif_marking, sorted(SPIF_DIR.glob("*.spif")))}
+
+
+def forget_policies() -> None:
+    """Read the SPIF files again on next use (a test that installs a SPIF of its own)."""
+    shipped_policies.cache_clear()
+    _shipped_marking.cache_clear()
 
 
 def policy_for(name: str) -> SpifPolicy | None:
@@ -73,8 +79,22 @@ def _category_text(tag_set: TagSetDef | None, category: CategorySpec, lang: str)
 
 
 def display_marking(spec: LabelSpec, lang: str = "en", *, policy: SpifPolicy | None = None) -> str:
-    """The marking of a label as its SPIF writes it on a page, in ``lang`` (``en`` or ``fr``)."""
-    policy = policy or policy_for(spec.policy) or _unknown_policy(spec.policy)
+    """The marking of a label as its SPIF writes it on a page, in ``lang`` (``en`` or ``fr``).
+
+    Every badge on a list page asks for one, so the shipped policies' markings are cached by the
+    label's content (labels are immutable and the SPIFs do not change while the process runs).
+    """
+    if policy is None:
+        return _shipped_marking(spec, lang)
+    return _marking(spec, lang, policy)
+
+
+@lru_cache(maxsize=4096)
+def _shipped_marking(spec: LabelSpec, lang: str) -> str:
+    return _marking(spec, lang, policy_for(spec.policy) or _unknown_policy(spec.policy))
+
+
+def _marking(spec: LabelSpec, lang: str, policy: SpifPolicy) -> str:
     parts = [] if policy.marking.hidden else [policy.marking.phrase(lang, policy.name)]
     classification = policy.classification(spec.classification)
     if classification is None:

@@ -25,7 +25,7 @@ def rules_policy(db: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> I
     for spif in (*markings.SPIF_DIR.glob("*.spif"), LABEL_FIXTURES / "rules.spif"):
         shutil.copy(spif, spif_dir / spif.name)
     monkeypatch.setattr(markings, "SPIF_DIR", spif_dir)
-    markings.shipped_policies.cache_clear()
+    markings.forget_policies()
     security_policy_sync(acting_user=None, definition=read_spif(LABEL_FIXTURES / "rules.spif"))
     yield
-    markings.shipped_policies.cache_clear()
+    markings.forget_policies()

@@ -124,3 +124,20 @@ def test_comitys_own_labels_still_read_back() -> None:
     rel = CategorySpec("Releasable To", CategoryType.PERMISSIVE, frozenset({"FIN", "NATO"}))
     spec = LabelSpec("NATO", "SECRET", 4, (rel,), datetime(2026, 1, 2, tzinfo=UTC))
     assert from_xml(to_xml(spec, policy_oid="1.3.26.1.3.1"), rank_of=RANKS) == spec
+
+
+def test_a_binding_whose_labels_lack_their_parts_is_refused_by_name() -> None:
+    text = (
+        '<BindingInformation xmlns="urn:nato:stanag:4778:bindinginformation:1:0" '
+        f'xmlns:l="{LABEL_NS}"><MetadataBindingContainer><MetadataBinding>'
+        "<Metadata><l:originatorConfidentialityLabel/></Metadata>"
+        "<Metadata><l:originatorConfidentialityLabel>x</l:originatorConfidentialityLabel></Metadata>"
+        '<DataReference URI=""/></MetadataBinding></MetadataBindingContainer></BindingInformation>'
+    )
+    with pytest.raises(LabelXMLError, match="2 different"):
+        from_xml(text, rank_of=RANKS)
+    single = text.replace(
+        "<Metadata><l:originatorConfidentialityLabel>x</l:originatorConfidentialityLabel></Metadata>", ""
+    )
+    with pytest.raises(LabelXMLError, match="has no ConfidentialityInformation"):
+        from_xml(single, rank_of=RANKS)
