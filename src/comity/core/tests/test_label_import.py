@@ -141,3 +141,9 @@ def test_a_binding_whose_labels_lack_their_parts_is_refused_by_name() -> None:
     )
     with pytest.raises(LabelXMLError, match="has no ConfidentialityInformation"):
         from_xml(single, rank_of=RANKS)
+
+
+def test_the_label_inside_a_binding_is_checked_against_the_label_schema() -> None:
+    text = (FIXTURES / "binding.xml").read_text().replace('TagName="Releasable To" ', "", 1)
+    with pytest.raises(LabelXMLError, match="'TagName' is required"):
+        from_xml(text, rank_of=RANKS)
