@@ -22,8 +22,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -42,6 +44,8 @@ XPATH = "http://www.w3.org/TR/1999/REC-xpath-19991116"
 LABEL_XPATH = "ancestor-or-self::slab:ConfidentialityLabel"
 #: Where the content is when the caller does not say: detached, beside the binding.
 DEFAULT_DATA_URI = "cid:content"
+#: The longest data URI a binding takes.
+MAX_DATA_URI = 2048
 
 _DS = f"{{{DS}}}"
 
@@ -102,13 +106,58 @@ def signed_info(label_digest: bytes, content_digest: bytes, data_uri: str) -> et
     return info
 
 
-def _message(label_digest: bytes, content_digest: bytes, data_uri: str) -> bytes:
+def canonical_signed_info(label_digest: bytes, content_digest: bytes, data_uri: str) -> bytes:
+    """What is signed: the exclusive C14N of ``signed_info``, built by lxml (the reference form)."""
     return etree.tostring(signed_info(label_digest, content_digest, data_uri), method="c14n", exclusive=True)
+
+
+#: Stand-ins cut out of the canonical ``SignedInfo`` to make ``_message``'s template.
+_LABEL_STANDIN, _CONTENT_STANDIN, _URI_STANDIN = b"\x00" * 32, b"\xff" * 32, "urn:x-comity:data-uri-standin"
+
+
+@cache
+def _template() -> tuple[bytes, bytes, bytes, bytes]:
+    """The canonical ``SignedInfo`` in four pieces, around the label digest, the data URI and the
+    content digest (each stand-in occurs once: the URI's is asserted not to occur elsewhere)."""
+    canonical = canonical_signed_info(_LABEL_STANDIN, _CONTENT_STANDIN, _URI_STANDIN)
+    head, rest = canonical.split(base64.b64encode(_LABEL_STANDIN))
+    middle, rest = rest.split(_URI_STANDIN.encode())
+    before_digest, tail = rest.split(base64.b64encode(_CONTENT_STANDIN))
+    return head, middle, before_digest, tail
+
+
+def _c14n_attribute(value: str) -> bytes:
+    """An attribute value escaped as C14N writes it (no control characters reach here: ``bind``
+    refuses them), so the template's output is byte for byte lxml's."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;").encode()
+
+
+def _message(label_digest: bytes, content_digest: bytes, data_uri: str) -> bytes:
+    """``canonical_signed_info``, from a template: a tenth of the cost of building the element
+    for every signature (bench/crypto_bench.py); a test holds the two equal."""
+    head, middle, before_digest, tail = _template()
+    return b"".join(
+        (
+            head,
+            base64.b64encode(label_digest),
+            middle,
+            _c14n_attribute(data_uri),
+            before_digest,
+            base64.b64encode(content_digest),
+            tail,
+        )
+    )
+
+
+def _check_data_uri(data_uri: str) -> None:
+    if not data_uri or len(data_uri) > MAX_DATA_URI or any(unicodedata.category(ch)[0] == "C" for ch in data_uri):
+        raise ValueError(f"data_uri must be 1 to {MAX_DATA_URI} characters, none of them a control character")
 
 
 def bind(label_xml_canonical: bytes, content: bytes, *, data_uri: str = DEFAULT_DATA_URI) -> Binding:
     """Sign ``content`` under the label (see the module). ``data_uri`` says where the content
     will be found beside the binding document (a message's URN, a MIME part's ``cid:``)."""
+    _check_data_uri(data_uri)
     key = key_provider().signing_key()
     label_digest = hashlib.sha256(label_xml_canonical).digest()
     content_digest = hashlib.sha256(content).digest()

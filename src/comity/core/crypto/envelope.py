@@ -31,6 +31,8 @@ import uuid
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.db import connection
+from django.utils import timezone
 
 from comity.core.crypto.errors import TamperedError
 from comity.core.crypto.providers import KEY_BYTES, MasterKey, key_provider
@@ -66,12 +68,30 @@ def unwrap(master: MasterKey, key_id: uuid.UUID, wrapped: bytes) -> bytes:
         raise TamperedError(f"data key {key_id} does not open under {master.id}: its row was changed") from None
 
 
+_COLUMNS = ("id", "master_key_id", "wrapped", "created")
+
+
+def _insert_data_key(key_id: uuid.UUID, master_id: str, wrapped: bytes) -> None:
+    """Write one ``DataKey`` row with one parameterised INSERT. ``Model.save`` cost six times the
+    statement itself, half of ``seal`` (bench/crypto_bench.py); the values are prepared by the
+    fields, as the ORM prepares them, so the row reads back through the ORM the same."""
+    meta = DataKey._meta
+    values = zip(_COLUMNS, (key_id, master_id, wrapped, timezone.now()), strict=True)
+    prepared = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in values]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _COLUMNS)
+    # Identifiers come from the model's metadata and are quoted; every value is a parameter.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, prepared)
+
+
 def seal(plaintext: bytes, *, aad: bytes) -> bytes:
     """Encrypt ``plaintext`` for the object ``aad`` names, under a new data key (see the module)."""
     master = key_provider().active_master_key()
     data_key = os.urandom(KEY_BYTES)
     key_id = uuid.uuid4()
-    DataKey.objects.create(id=key_id, master_key_id=master.id, wrapped=wrap(master, key_id, data_key))
+    _insert_data_key(key_id, master.id, wrap(master, key_id, data_key))
     nonce = os.urandom(NONCE_BYTES)
     header = _HEADER.pack(MAGIC, VERSION, key_id.bytes, nonce)
     return header + AESGCM(data_key).encrypt(nonce, plaintext, header + aad)

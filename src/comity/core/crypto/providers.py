@@ -32,8 +32,9 @@ import hashlib
 import json
 import os
 import secrets
+import time
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -92,7 +93,9 @@ def _b64(raw: str, name: str) -> bytes:
     return key
 
 
+@lru_cache(maxsize=8)
 def _signing_key(seed: bytes) -> Ed25519PrivateKey:
+    """The key object of a seed, made once (loading it costs as much as a signature)."""
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
@@ -141,6 +144,12 @@ def _parsed(path: str, stamp: tuple[int, int, int]) -> _KeyFile:
     return _KeyFile.loads(Path(path).read_text(encoding="utf-8"), Path(path))
 
 
+#: How long a process trusts its copy of the key file before it looks at the file again.
+RECHECK_SECONDS = 1.0
+#: Per key file: when it was last looked at, and its keys then.
+_seen: dict[str, tuple[float, _KeyFile]] = {}
+
+
 def _write_new(path: Path, content: str, *, replace: bool) -> None:
     """Write the file owner-only, atomically: a reader sees the old file or the new, never half.
     A first write links into place and so never overwrites a file another process made first."""
@@ -171,24 +180,38 @@ class FileKeyProvider:
     def path(self) -> Path:
         return self._path or Path(settings.COMITY_KEY_FILE)
 
-    def _load(self) -> _KeyFile:
+    def _load(self, *, fresh: bool = False) -> _KeyFile:
+        """The file's keys, looked at again at most every ``RECHECK_SECONDS`` (a ``stat`` per
+        call was a tenth of ``seal``'s time) or when ``fresh``: a key the cached copy lacks is
+        looked for in the file itself, so a process never fails a read for a key another
+        process has just added. A ``seal`` in the second after a rotation may still wrap under
+        the old key; that key stays in the file until ``prune`` finds it wraps nothing."""
         path = self.path
+        seen = _seen.get(str(path))
+        if seen is not None and not fresh and time.monotonic() - seen[0] < RECHECK_SECONDS:
+            return seen[1]
         try:
             stat = path.stat()
         except FileNotFoundError:
             _write_new(path, _KeyFile.fresh().dumps(), replace=False)
             stat = path.stat()
-        return _parsed(str(path), (stat.st_ino, stat.st_size, stat.st_mtime_ns))
+        keys = _parsed(str(path), (stat.st_ino, stat.st_size, stat.st_mtime_ns))
+        _seen[str(path)] = (time.monotonic(), keys)
+        return keys
+
+    def _store(self, keys: _KeyFile) -> None:
+        _write_new(self.path, keys.dumps(), replace=True)
+        _seen.pop(str(self.path), None)
 
     def active_master_key(self) -> MasterKey:
         keys = self._load()
         return MasterKey(keys.active, keys.master_keys[keys.active])
 
     def master_key(self, key_id: str) -> bytes:
-        try:
-            return self._load().master_keys[key_id]
-        except KeyError:
-            raise KeyUnavailableError(f"master key {key_id} is not in {self.path}") from None
+        key = self._load().master_keys.get(key_id) or self._load(fresh=True).master_keys.get(key_id)
+        if key is None:
+            raise KeyUnavailableError(f"master key {key_id} is not in {self.path}")
+        return key
 
     def master_key_ids(self) -> list[str]:
         keys = self._load()
@@ -198,18 +221,18 @@ class FileKeyProvider:
         return _signing_key(self._load().signing_seed)
 
     def introduce_master_key(self) -> str:
-        current = self._load()
+        current = self._load(fresh=True)
         key = secrets.token_bytes(KEY_BYTES)
         new = _KeyFile(master_key_id(key), {master_key_id(key): key, **current.master_keys}, current.signing_seed)
-        _write_new(self.path, new.dumps(), replace=True)
+        self._store(new)
         return new.active
 
     def forget_master_key(self, key_id: str) -> None:
-        current = self._load()
+        current = self._load(fresh=True)
         if key_id == current.active:
             raise KeyUnavailableError("the active master key cannot be forgotten")
         kept = {kid: k for kid, k in current.master_keys.items() if kid != key_id}
-        _write_new(self.path, _KeyFile(current.active, kept, current.signing_seed).dumps(), replace=True)
+        self._store(_KeyFile(current.active, kept, current.signing_seed))
 
 
 @cache

@@ -13,7 +13,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from lxml import etree
 
 from comity.core.access import CategorySpec, CategoryType, LabelSpec
-from comity.core.crypto.binding import Verdict, bind, canonical_label, instance_public_key, verify
+from comity.core.crypto.binding import (
+    Verdict,
+    _message,
+    bind,
+    canonical_label,
+    canonical_signed_info,
+    instance_public_key,
+    verify,
+)
 from comity.core.crypto.binding_xml import BindingXMLError, schema, to_element, to_xml, validate, verify_xml
 from comity.core.label_xml import to_element as label_element
 from comity.core.testing.crypto import isolated_keys
@@ -99,3 +107,22 @@ def test_the_binding_xml_verifies_after_a_round_trip_and_not_when_changed() -> N
 )
 def test_malformed_binding_xml_is_tampered_not_an_exception(xml: bytes) -> None:
     assert verify_xml(xml, CONTENT) is Verdict.TAMPERED
+
+
+@pytest.mark.parametrize(
+    "data_uri",
+    ["cid:content", 'urn:x:"quoted"&<amp>', "https://example.org/a?b=1&c=<2>#'x'", "urn:comity:Ærø:ü", "x" * 2048],
+)
+def test_the_signed_bytes_from_the_template_are_lxmls_canonical_signed_info(data_uri: str) -> None:
+    label_digest, content_digest = bytes(range(32)), bytes(range(32, 64))
+    assert _message(label_digest, content_digest, data_uri) == canonical_signed_info(
+        label_digest, content_digest, data_uri
+    )
+    xml = to_xml(bind(LABEL, CONTENT, data_uri=data_uri), LABEL)
+    assert verify_xml(xml, CONTENT) is Verdict.OK
+
+
+@pytest.mark.parametrize("data_uri", ["", "cid:a\nb", "cid:\x00", "x" * 2049])
+def test_a_data_uri_with_control_characters_or_out_of_bounds_is_refused(data_uri: str) -> None:
+    with pytest.raises(ValueError, match="data_uri"):
+        bind(LABEL, CONTENT, data_uri=data_uri)
