@@ -28,11 +28,11 @@ from __future__ import annotations
 import os
 import struct
 import uuid
+from functools import cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import connection
-from django.utils import timezone
 
 from comity.core.crypto.errors import TamperedError
 from comity.core.crypto.providers import KEY_BYTES, MasterKey, key_provider
@@ -68,7 +68,18 @@ def unwrap(master: MasterKey, key_id: uuid.UUID, wrapped: bytes) -> bytes:
         raise TamperedError(f"data key {key_id} does not open under {master.id}: its row was changed") from None
 
 
-_COLUMNS = ("id", "master_key_id", "wrapped", "created")
+#: The columns ``seal`` writes (``created`` is the database's default).
+_COLUMNS = ("id", "master_key_id", "wrapped")
+
+
+@cache
+def _insert_statement(vendor: str) -> str:
+    """The INSERT of one data key, for one database vendor (quoting differs)."""
+    del vendor  # the cache key: the statement is built with the connection's own quoting
+    meta, quote = DataKey._meta, connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _COLUMNS)
+    # Identifiers come from the model's metadata and are quoted; every value is a parameter.
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608
 
 
 def _insert_data_key(key_id: uuid.UUID, master_id: str, wrapped: bytes) -> None:
@@ -76,14 +87,13 @@ def _insert_data_key(key_id: uuid.UUID, master_id: str, wrapped: bytes) -> None:
     statement itself, half of ``seal`` (bench/crypto_bench.py); the values are prepared by the
     fields, as the ORM prepares them, so the row reads back through the ORM the same."""
     meta = DataKey._meta
-    values = zip(_COLUMNS, (key_id, master_id, wrapped, timezone.now()), strict=True)
-    prepared = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in values]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in _COLUMNS)
-    # Identifiers come from the model's metadata and are quoted; every value is a parameter.
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608
+    values = (
+        meta.pk.get_db_prep_save(key_id, connection),
+        master_id,
+        meta.get_field("wrapped").get_db_prep_save(wrapped, connection),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, prepared)
+        cursor.execute(_insert_statement(connection.vendor), values)
 
 
 def seal(plaintext: bytes, *, aad: bytes) -> bytes:

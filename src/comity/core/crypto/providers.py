@@ -186,10 +186,11 @@ class FileKeyProvider:
         looked for in the file itself, so a process never fails a read for a key another
         process has just added. A ``seal`` in the second after a rotation may still wrap under
         the old key; that key stays in the file until ``prune`` finds it wraps nothing."""
-        path = self.path
-        seen = _seen.get(str(path))
+        name = str(self._path or settings.COMITY_KEY_FILE)
+        seen = _seen.get(name)
         if seen is not None and not fresh and time.monotonic() - seen[0] < RECHECK_SECONDS:
             return seen[1]
+        path = Path(name)
         try:
             stat = path.stat()
         except FileNotFoundError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models.functions import Now
 
 
 class DataKey(models.Model):
@@ -19,7 +20,8 @@ class DataKey(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     master_key_id = models.CharField(max_length=64, db_index=True, help_text="The master key that wraps this key.")
     wrapped = models.BinaryField(help_text="Nonce and AES-256-GCM ciphertext of the data key.")
-    created = models.DateTimeField(auto_now_add=True)
+    #: Set by the database, so that ``seal``'s one INSERT need not send it.
+    created = models.DateTimeField(db_default=Now())
 
     class Meta:
         db_table = "core_datakey"

@@ -4,6 +4,7 @@ the key store is made owner-only; any other blob is a ``TamperedError``."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import stat
 import uuid
@@ -12,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from comity.core.crypto.envelope import HEADER_BYTES, OVERHEAD, data_key_id, seal, shred, unseal
+from comity.core.crypto.envelope import HEADER_BYTES, OVERHEAD, data_key_id, seal, shred, unseal, unwrap, wrap
 from comity.core.crypto.errors import KeyUnavailableError, TamperedError
-from comity.core.crypto.providers import EnvironmentKeyProvider, key_provider, master_key_id
+from comity.core.crypto.providers import EnvironmentKeyProvider, MasterKey, key_provider, master_key_id
 from comity.core.models import DataKey
 from comity.core.testing.crypto import isolated_keys
 
@@ -137,3 +138,18 @@ def test_a_damaged_key_file_is_refused_by_name(keys: Path) -> None:
     keys.write_text("{}", encoding="utf-8")
     with pytest.raises(KeyUnavailableError, match="not a comity key file"):
         seal(b"x", aad=AAD)
+
+
+def test_a_master_key_another_process_added_is_found_at_once(keys: Path) -> None:
+    """The cached copy of the key file is trusted for a second, but never for a key it lacks."""
+    blob = seal(SECRET_TEXT, aad=AAD)
+    data = json.loads(keys.read_text(encoding="utf-8"))
+    new = os.urandom(32)
+    data["master_keys"][master_key_id(new)] = base64.b64encode(new).decode()
+    data["active"] = master_key_id(new)
+    keys.write_text(json.dumps(data), encoding="utf-8")  # as `comity keys rotate` elsewhere would
+    row = DataKey.objects.get()
+    master = MasterKey(master_key_id(new), new)
+    plain = unwrap(MasterKey(row.master_key_id, key_provider().master_key(row.master_key_id)), row.pk, row.wrapped)
+    DataKey.objects.filter(pk=row.pk).update(master_key_id=master.id, wrapped=wrap(master, row.pk, plain))
+    assert unseal(blob, aad=AAD) == SECRET_TEXT
