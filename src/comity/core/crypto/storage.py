@@ -12,10 +12,14 @@ by default). A store of much larger files would want a chunked AEAD (STREAM); do
 
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.utils.deconstruct import deconstructible
 
 from comity.core.crypto.envelope import OVERHEAD, seal, shred, unseal
@@ -59,6 +63,29 @@ class EncryptedFileSystemStorage(FileSystemStorage):
         except (FileNotFoundError, TamperedError):
             pass
         super().delete(name)
+
+    def seal_in_place(self, name: str, *, sha256: str) -> bool:
+        """Seal a file written before the storage sealed, whose plaintext's SHA-256 the caller
+        knows (the attachment row's). True when it was sealed now; False when it was sealed
+        already (it then must open to those bytes, or ``TamperedError``).
+
+        The data key is committed before the file is replaced (atomically, owner-only), so a
+        crash in between leaves the plaintext file and an unused data key, and a second run
+        seals it again; never a sealed file without its key."""
+        path = Path(self.path(name))
+        raw = path.read_bytes()
+        if hashlib.sha256(raw).hexdigest() != sha256:
+            with self.open(name) as opened:
+                if hashlib.sha256(opened.read()).hexdigest() != sha256:
+                    raise TamperedError(f"{name} opens to bytes other than its attachment's")
+            return False
+        with transaction.atomic():
+            blob = seal(raw, aad=self._aad(name))
+        temporary = path.with_name(f".{path.name}.sealing")
+        temporary.write_bytes(blob)
+        temporary.chmod(self.file_permissions_mode or 0o600)
+        os.replace(temporary, path)
+        return True
 
     def size(self, name: str) -> int:
         """The plaintext's size (the file on disk is ``OVERHEAD`` bytes longer)."""

@@ -4,16 +4,23 @@ another attachment's name does not open."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import shutil
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from comity.core.attachments.files import TEXT
+from comity.core.attachments.registry import record_type
 from comity.core.attachments.selectors import reference_of
 from comity.core.crypto.envelope import OVERHEAD
 from comity.core.crypto.storage import EncryptedFileSystemStorage
@@ -132,3 +139,39 @@ def test_the_storage_refuses_to_open_for_writing_and_reports_the_plaintext_size(
     assert storage.size(name) == len(MINUTES) and storage.open(name).read() == MINUTES
     with pytest.raises(ValueError, match="never opened for writing"):
         storage.open(name, "wb")
+
+
+def test_files_stored_before_sealing_are_sealed_in_place_once(sealed_store: Path, exercise: Exercise) -> None:
+    """An upgraded installation: plaintext files written by the plain storage, then sealed by
+    ``comity keys seal-attachments``; a second run only checks them; a damaged file is counted."""
+    plain = FileSystemStorage(location=str(sealed_store))
+    label = exercise.label
+    rows = [_plaintext_attachment(plain, exercise, label, f"old-{n}.txt", MINUTES + bytes([n])) for n in range(3)]
+    out = StringIO()
+    call_command("keys", "seal-attachments", stdout=out)
+    assert json.loads(out.getvalue()) == {"sealed": 3, "already": 0, "missing": 0, "unreadable": 0}
+    assert not any(MINUTES in path.read_bytes() for path in _files(sealed_store))
+    storage = EncryptedFileSystemStorage(location=str(sealed_store))
+    assert [storage.open(row.storage_name).read() for row in rows] == [MINUTES + bytes([n]) for n in range(3)]
+    (sealed_store / rows[0].storage_name).write_bytes(b"damaged")
+    (sealed_store / rows[1].storage_name).unlink()
+    out = StringIO()
+    call_command("keys", "seal-attachments", stdout=out)
+    assert json.loads(out.getvalue()) == {"sealed": 0, "already": 1, "missing": 1, "unreadable": 1}
+
+
+def _plaintext_attachment(
+    storage: FileSystemStorage, record: Exercise, label: Any, filename: str, content: bytes
+) -> Attachment:
+    name = storage.save(f"old/{filename}", ContentFile(content))
+    return Attachment.objects.create(
+        content_type=record_type(record),
+        object_id=record.pk,
+        storage_name=name,
+        filename=filename,
+        media_type=TEXT,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        label=label,
+        owner=record.owner,
+    )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from comity.core.attachments.sealing import attachments_seal_existing
 from comity.core.crypto.errors import CryptoError
 from comity.core.crypto.rotation import BATCH_SIZE, key_status, prune, rotate
 
@@ -25,7 +26,7 @@ def _positive(raw: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Master keys of encryption at rest: status, rotate, prune."
+    help = "Master keys of encryption at rest: status, rotate, prune, seal-attachments."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         turn.add_argument("--batch-size", type=_positive, default=BATCH_SIZE, help="data keys per transaction")
         turn.add_argument("--max-batches", type=_positive, help="stop after this many batches (run again to resume)")
         sub.add_parser("prune", help="Drop master keys that are not active and wrap no data key.")
+        sub.add_parser("seal-attachments", help="Seal the files of attachments stored before sealing (JSON counts).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -48,6 +50,8 @@ class Command(BaseCommand):
                     f"in {report.batches} batches, {report.remaining} left"
                     + ("" if report.complete else " (run `comity keys rotate` again to finish)")
                 )
+            elif options["action"] == "seal-attachments":
+                self.stdout.write(json.dumps(attachments_seal_existing()))
             else:
                 dropped = prune()
                 self.stdout.write(f"dropped {', '.join(dropped)}" if dropped else "no master key to drop")
