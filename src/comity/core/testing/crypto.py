@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-from comity.core.crypto.providers import FileKeyProvider
-
 
 def isolated_keys(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the default provider at a fresh key file under ``tmp_path`` (not yet made); the
@@ -19,8 +17,3 @@ def isolated_keys(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     settings.COMITY_KEY_PROVIDER = "comity.core.crypto.providers.default_provider"
     settings.COMITY_KEY_FILE = str(tmp_path / "keys" / "keys.json")
     return Path(settings.COMITY_KEY_FILE)
-
-
-def file_provider() -> FileKeyProvider:
-    """The provider of the test's key file."""
-    return FileKeyProvider()

@@ -3,7 +3,9 @@ open during and after it, an interrupted rotation resumes, and ``comity keys sta
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from comity.core.crypto import rotation
 from comity.core.crypto.envelope import seal, unseal
 from comity.core.crypto.providers import key_provider
 from comity.core.crypto.rotation import key_status, prune, rotate
@@ -103,8 +106,6 @@ def test_a_rotation_that_fails_mid_batch_keeps_whole_batches_only(
 ) -> None:
     """A crash inside the second batch: the first batch stays re-wrapped, the second is rolled
     back whole (no row half-changed), and running again finishes the rotation."""
-    from comity.core.crypto import rotation
-
     calls = {"n": 0}
     real_wrap = rotation.wrap
 
@@ -124,3 +125,38 @@ def test_a_rotation_that_fails_mid_batch_keeps_whole_batches_only(
     report = rotate(batch_size=3)
     assert not report.started and report.rewrapped == COUNT - 3 and report.complete
     assert _all_open(blobs)
+
+
+def test_the_text_commands_say_what_they_did(blobs: list[tuple[bytes, bytes]]) -> None:
+    out = StringIO()
+    call_command("keys", "rotate", "--batch-size", "5", "--max-batches", "1", stdout=out)
+    assert "rotation started" in out.getvalue() and "2 left (run `comity keys rotate` again" in out.getvalue()
+    out = StringIO()
+    call_command("keys", "status", stdout=out)
+    assert "(active)" in out.getvalue() and "(old)" in out.getvalue() and f"total {COUNT}" in out.getvalue()
+    out = StringIO()
+    call_command("keys", "rotate", stdout=out)
+    assert "rotation resumed" in out.getvalue() and "0 left" in out.getvalue()
+    out = StringIO()
+    call_command("keys", "prune", stdout=out)
+    assert out.getvalue().startswith("dropped mk-")
+
+
+def test_with_environment_keys_the_operator_introduces_the_key(
+    blobs: list[tuple[bytes, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The environment provider makes no key: rotate says how to, then re-wraps once told."""
+    old, new = base64.b64encode(os.urandom(32)).decode(), base64.b64encode(os.urandom(32)).decode()
+    monkeypatch.setenv("COMITY_MASTER_KEY", old)
+    env_blob = seal(b"under the environment", aad=b"test:env")
+    DataKey.objects.exclude(master_key_id=key_provider().active_master_key().id).delete()  # only env keys now
+    with pytest.raises(CommandError, match="set COMITY_MASTER_KEY to a new key"):
+        call_command("keys", "rotate")
+    monkeypatch.setenv("COMITY_MASTER_KEY", new)
+    monkeypatch.setenv("COMITY_PREVIOUS_MASTER_KEYS", old)
+    report = rotate()
+    assert not report.started and report.rewrapped == 1 and report.complete
+    with pytest.raises(CommandError, match="COMITY_PREVIOUS_MASTER_KEYS"):
+        call_command("keys", "prune")
+    monkeypatch.delenv("COMITY_PREVIOUS_MASTER_KEYS")
+    assert unseal(env_blob, aad=b"test:env") == b"under the environment"
