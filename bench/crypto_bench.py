@@ -16,6 +16,8 @@ Both then write the blob and the signature to one file per message in a director
 so the store costs the same on both sides. Printed: messages per second of each and their ratio
 (target: comity at least 0.5x the bare calls). The payloads are SYNTHETIC (seeded random text);
 a throwaway data directory and SQLite database are made and removed.
+
+Last full run (2-core machine shared with other work): comity 6,708 messages/s, bare 8,903, 0.75x.
 """
 
 from __future__ import annotations
