@@ -1,6 +1,13 @@
 from django.urls import path
 
-from comity.assessment import cohesion_views, interoperability_views, report_views, scorecard_views, views
+from comity.assessment import (
+    cohesion_views,
+    cooperation_views,
+    interoperability_views,
+    report_views,
+    scorecard_views,
+    views,
+)
 
 app_name = "assessment"
 urlpatterns = [
@@ -8,6 +15,7 @@ urlpatterns = [
     path("cohesion/", cohesion_views.cohesion, name="cohesion"),
     path("interoperability/", interoperability_views.interoperability, name="interoperability"),
     path("scorecard/", scorecard_views.scorecard, name="scorecard"),
+    path("cooperation/", cooperation_views.cooperation, name="cooperation"),
     path("report/", report_views.report, name="report"),
     path("report/pdf/", report_views.report_download, name="report-pdf"),
 ]

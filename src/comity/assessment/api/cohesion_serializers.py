@@ -19,10 +19,12 @@ from comity.assessment.cohesion_selectors import (
 from comity.registry.models import State
 
 
-class CohesionQuerySerializer(serializers.Serializer):
-    """``year`` within the shipped sessions; ``with``: ISO alpha-3 codes to compare the Allies with."""
+class CompareWithSerializer(serializers.Serializer):
+    """A ``with`` parameter: the states to compare the Allies with, checked into ``others``."""
 
-    year = serializers.IntegerField(help_text="A session-year the shipped roll calls cover (2000 to 2019).")
+    #: The states compared when the query names none.
+    default_others: tuple[str, ...] = DEFAULT_OTHERS
+
     # ``with`` is a Python keyword, so the field is declared as ``with_`` and renamed in ``get_fields``.
     with_ = serializers.CharField(
         required=False,
@@ -36,6 +38,16 @@ class CohesionQuerySerializer(serializers.Serializer):
         fields["with"] = fields.pop("with_")
         return fields
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs["others"] = states_to_compare(attrs.pop("with", None), self.default_others)
+        return attrs
+
+
+class CohesionQuerySerializer(CompareWithSerializer):
+    """``year`` within the shipped sessions; ``with``: ISO alpha-3 codes to compare the Allies with."""
+
+    year = serializers.IntegerField(help_text="A session-year the shipped roll calls cover (2000 to 2019).")
+
     def validate_year(self, year: int) -> int:
         years = cohesion_years()
         if year not in years:
@@ -44,18 +56,19 @@ class CohesionQuerySerializer(serializers.Serializer):
             )
         return year
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        raw = attrs.pop("with", None)
-        codes = [code.strip().upper() for code in raw.split(",") if code.strip()] if raw else list(DEFAULT_OTHERS)
-        codes = list(dict.fromkeys(codes))
-        if len(codes) > MAX_OTHERS:
-            raise serializers.ValidationError({"with": f"at most {MAX_OTHERS} states, not {len(codes)}"})
-        known = set(State.objects.filter(iso3__in=codes).values_list("iso3", flat=True))
-        unknown = [code for code in codes if code not in known]
-        if unknown:
-            raise serializers.ValidationError({"with": f"not states of the registry: {', '.join(unknown)}"})
-        attrs["others"] = codes
-        return attrs
+
+def states_to_compare(raw: str | None, default: tuple[str, ...]) -> list[str]:
+    """A ``with`` parameter: comma-separated ISO alpha-3 codes of registry states, at most
+    ``MAX_OTHERS`` (``default`` when absent); else a ``ValidationError`` naming the bad codes."""
+    codes = [code.strip().upper() for code in raw.split(",") if code.strip()] if raw else list(default)
+    codes = list(dict.fromkeys(codes))
+    if len(codes) > MAX_OTHERS:
+        raise serializers.ValidationError({"with": f"at most {MAX_OTHERS} states, not {len(codes)}"})
+    known = set(State.objects.filter(iso3__in=codes).values_list("iso3", flat=True))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise serializers.ValidationError({"with": f"not states of the registry: {', '.join(unknown)}"})
+    return codes
 
 
 class GroupCohesionSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comity.assessment.api import cohesion_views, interoperability_views, scorecard_views, views
+from comity.assessment.api import cohesion_views, cooperation_views, interoperability_views, scorecard_views, views
 
 app_name = "assessment-api"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("cohesion/", cohesion_views.CohesionView.as_view(), name="cohesion"),
     path("interoperability/", interoperability_views.InteroperabilityView.as_view(), name="interoperability"),
     path("scorecard/", scorecard_views.ScorecardView.as_view(), name="scorecard"),
+    path("cooperation/", cooperation_views.CooperationView.as_view(), name="cooperation"),
 ]

@@ -314,6 +314,7 @@ READ_URLS: dict[str, list[str]] = {
     "assessment/interoperability/": ["/assessment/interoperability/", "/assessment/interoperability/?year=2020"],
     "assessment/scorecard/": ["/assessment/scorecard/?year=2018&normalisation=rank"],
     "assessment/report/": ["/assessment/report/?year=2019"],
+    "assessment/cooperation/": ["/assessment/cooperation/?freq=month&with=GEO"],
     "api/core/me/": ["/api/core/me/"],
     "api/core/labels/$": ["/api/core/labels/?limit=1000"],
     "api/core/labels/(?P<pk>[^/.]+)/$": [],  # labels are read by id below: a label is not a record
@@ -388,6 +389,7 @@ READ_URLS: dict[str, list[str]] = {
     "api/assessment/cohesion/": ["/api/assessment/cohesion/?year=2019"],
     "api/assessment/interoperability/": ["/api/assessment/interoperability/"],
     "api/assessment/scorecard/": ["/api/assessment/scorecard/?year=2017"],
+    "api/assessment/cooperation/": ["/api/assessment/cooperation/"],
     "engagements/records/<slug:key>/report/": ["{report}/engagements/records/{ref}/report/"],
     "engagements/records/<slug:key>/report/edit/": [
         "{report}/engagements/records/{ref}/report/edit/",
