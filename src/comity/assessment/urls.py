@@ -4,6 +4,7 @@ from comity.assessment import (
     cohesion_views,
     cooperation_views,
     interoperability_views,
+    posture_views,
     report_views,
     scorecard_views,
     views,
@@ -16,6 +17,7 @@ urlpatterns = [
     path("interoperability/", interoperability_views.interoperability, name="interoperability"),
     path("scorecard/", scorecard_views.scorecard, name="scorecard"),
     path("cooperation/", cooperation_views.cooperation, name="cooperation"),
+    path("posture/", posture_views.posture, name="posture"),
     path("report/", report_views.report, name="report"),
     path("report/pdf/", report_views.report_download, name="report-pdf"),
 ]

@@ -315,6 +315,7 @@ READ_URLS: dict[str, list[str]] = {
     "assessment/scorecard/": ["/assessment/scorecard/?year=2018&normalisation=rank"],
     "assessment/report/": ["/assessment/report/?year=2019"],
     "assessment/cooperation/": ["/assessment/cooperation/?freq=month&with=GEO"],
+    "assessment/posture/": ["/assessment/posture/"],
     "api/core/me/": ["/api/core/me/"],
     "api/core/labels/$": ["/api/core/labels/?limit=1000"],
     "api/core/labels/(?P<pk>[^/.]+)/$": [],  # labels are read by id below: a label is not a record
