@@ -4,6 +4,7 @@ from comity.assessment import (
     cohesion_views,
     cooperation_views,
     interoperability_views,
+    partnership_views,
     posture_views,
     report_views,
     scorecard_views,
@@ -18,6 +19,7 @@ urlpatterns = [
     path("scorecard/", scorecard_views.scorecard, name="scorecard"),
     path("cooperation/", cooperation_views.cooperation, name="cooperation"),
     path("posture/", posture_views.posture, name="posture"),
+    path("partnerships/", partnership_views.partnerships, name="partnerships"),
     path("report/", report_views.report, name="report"),
     path("report/pdf/", report_views.report_download, name="report-pdf"),
 ]

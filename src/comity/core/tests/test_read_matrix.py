@@ -316,6 +316,7 @@ READ_URLS: dict[str, list[str]] = {
     "assessment/report/": ["/assessment/report/?year=2019"],
     "assessment/cooperation/": ["/assessment/cooperation/?freq=month&with=GEO"],
     "assessment/posture/": ["/assessment/posture/"],
+    "assessment/partnerships/": ["/assessment/partnerships/"],
     "api/core/me/": ["/api/core/me/"],
     "api/core/labels/$": ["/api/core/labels/?limit=1000"],
     "api/core/labels/(?P<pk>[^/.]+)/$": [],  # labels are read by id below: a label is not a record
