@@ -13,6 +13,7 @@ from comity.assessment import (
 
 app_name = "assessment"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("burden/", views.burden, name="burden"),
     path("cohesion/", cohesion_views.cohesion, name="cohesion"),
     path("interoperability/", interoperability_views.interoperability, name="interoperability"),

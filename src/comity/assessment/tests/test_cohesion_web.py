@@ -91,3 +91,10 @@ def test_cli_bad_input_exits_2_with_a_message(args: list[str], message: str) -> 
     with pytest.raises(CommandError, match=message) as error:
         call_command("assess", "cohesion", *args)
     assert error.value.returncode == 2
+
+
+def test_the_assessment_index_links_every_indicator(client: Client) -> None:
+    page = client.get("/assessment/").content.decode()
+    pages = ("burden", "cohesion", "interoperability", "cooperation", "posture", "partnerships", "scorecard", "report")
+    for path in pages:
+        assert f'href="/assessment/{path}/"' in page

@@ -309,6 +309,7 @@ READ_URLS: dict[str, list[str]] = {
     "events/alliance/": ["/events/alliance/"],
     "events/tension/": ["/events/tension/"],
     "events/alerts/": ["/events/alerts/"],
+    "assessment/": ["/assessment/"],
     "assessment/burden/": ["/assessment/burden/?year=2019", "/assessment/burden/"],
     "assessment/cohesion/": ["/assessment/cohesion/?year=2010&with=RUS,UKR", "/assessment/cohesion/"],
     "assessment/interoperability/": ["/assessment/interoperability/", "/assessment/interoperability/?year=2020"],
