@@ -2,7 +2,7 @@
 attachments."""
 
 from comity.core.models.attachments import Attachment
-from comity.core.models.audit import AuditEntry
+from comity.core.models.audit import AuditEntry, AuditHead, TreeHead
 from comity.core.models.base import LabelledModel, LabelledQuerySet
 from comity.core.models.idempotency import IdempotencyKey
 from comity.core.models.labels import (
@@ -19,6 +19,7 @@ from comity.core.models.users import CategoryGrant, Clearance, LoginSession, Use
 __all__ = [
     "Attachment",
     "AuditEntry",
+    "AuditHead",
     "CategoryGrant",
     "CategoryTag",
     "Classification",
@@ -32,5 +33,6 @@ __all__ = [
     "LoginSession",
     "RoleAssignment",
     "SecurityPolicy",
+    "TreeHead",
     "User",
 ]

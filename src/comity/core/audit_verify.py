@@ -1,0 +1,213 @@
+"""Checking the change log: the chain entry by entry, the tree against every signed head.
+
+``verify`` reads the entries in ``seq`` order and stops at the first thing wrong: a missing or
+out-of-place ``seq``, a ``prev_hash`` that is not the previous entry's hash, an ``entry_hash``
+that its fields do not give, a label lowered below the one the entry was written under, a Merkle
+root that differs from a signed head of that size, or a log shorter (or longer) than its head
+row and its heads say. ``verify_rows`` is the loop itself, over plain tuples, so the benchmark
+can time it apart from the database (``bench/audit_bench.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from comity.core import merkle
+from comity.core.audit_chain import GENESIS, canonical_bytes, canonical_json, content_type_names, hash_hex, time_text
+from comity.core.audit_heads import heads_from_export, signature_ok
+from comity.core.audit_keys import signing_key
+from comity.core.models import AuditEntry, AuditHead, ConfidentialityLabel, TreeHead
+
+#: (id, seq, time text, username, action, content type id, object id, object repr, before text,
+#: after text, label id written under, label id now, prev_hash, entry_hash)
+Row = tuple[int, int, str, str, str, int, str, str, str | None, str | None, int, int, str, str]
+
+
+@dataclass(frozen=True)
+class Head:
+    """A tree head to hold the log to, and where it came from (for the report)."""
+
+    tree_size: int
+    root_hash: str
+    source: str
+
+
+class Tampered(Exception):
+    """The first thing wrong: the entry (id and seq; id ``None`` when it is missing) and what."""
+
+    def __init__(self, entry_id: int | None, seq: int, problem: str) -> None:
+        super().__init__(problem)
+        self.report = {"id": entry_id, "seq": seq, "problem": problem}
+
+
+def _sqlite_time(raw: str) -> str:
+    """SQLite's stored UTC text (``YYYY-MM-DD HH:MM:SS[.ffffff]``) as ``time_text`` writes it."""
+    fraction = raw[20:26] if len(raw) > 19 else ""
+    return f"{raw[:10]}T{raw[11:19]}.{fraction:0<6}Z"
+
+
+def _rows() -> Iterator[Row]:
+    """Every entry in ``seq`` order, as the database holds it (on SQLite the JSON columns as
+    stored text, which is the canonical text the hash covers; on PostgreSQL re-encoded)."""
+    columns = (
+        "id, seq, time, username, action, content_type_id, object_id, object_repr, before, after, "
+        "label_at_write, label_id, prev_hash, entry_hash"
+    )
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} FROM core_auditentry ORDER BY seq")  # noqa: S608 - constant
+            while batch := cursor.fetchmany(5000):
+                for row in batch:
+                    yield (*row[:2], _sqlite_time(row[2]), *row[3:])  # type: ignore[misc]
+        return
+    fields = [name.strip() for name in columns.split(",")]
+    for values in AuditEntry.objects.order_by("seq").values_list(*fields).iterator(chunk_size=5000):
+        before, after = values[8], values[9]
+        yield (
+            *values[:2],
+            time_text(values[2]),
+            *values[3:8],
+            None if before is None else canonical_json(before),
+            None if after is None else canonical_json(after),
+            *values[10:],
+        )  # type: ignore[misc]
+
+
+class _Labels:
+    """Whether an entry's label now is at least the one it was written under (cached per pair)."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[int, int], bool] = {}
+
+    def covers(self, now: int, written: int) -> bool:
+        if (now, written) not in self.known:
+            from comity.core.derivation import uncovered_by
+
+            labels = {
+                label.pk: label
+                for label in ConfidentialityLabel.objects.filter(pk__in=[now, written]).prefetch_related(
+                    "categories__values"
+                )
+            }
+            self.known[(now, written)] = (
+                now in labels and written in labels and uncovered_by(labels[now], [labels[written]]) is None
+            )
+        return self.known[(now, written)]
+
+
+def _hash_of(row: Row, names: dict[int, str]) -> str:
+    """The entry hash its fields give (the stored JSON text first, then its canonical form)."""
+    _id, seq, time, username, action, ct, object_id, object_repr, before, after, label, _now, prev, _h = row
+
+    def digest(before_text: str, after_text: str) -> str:
+        return hash_hex(
+            canonical_bytes(
+                seq=seq,
+                time=time,
+                username=username,
+                action=action,
+                content_type=names.get(ct, f"?{ct}"),
+                object_id=object_id,
+                object_repr=object_repr,
+                before=before_text,
+                after=after_text,
+                label_id=label,
+                prev_hash=prev,
+            )
+        )
+
+    quick = digest("null" if before is None else before, "null" if after is None else after)
+    if quick == row[13] or (before is None and after is None):
+        return quick
+    try:
+        return digest(
+            "null" if before is None else canonical_json(json.loads(before)),
+            "null" if after is None else canonical_json(json.loads(after)),
+        )
+    except ValueError:
+        return quick
+
+
+def verify_rows(
+    rows: Iterable[Row], names: dict[int, str], heads: list[Head], labels: _Labels | None = None
+) -> tuple[int, str]:
+    """Check ``rows`` (in ``seq`` order) against each other and ``heads``; returns the count and
+    the last hash, or raises ``Tampered`` at the first fault."""
+    labels = labels or _Labels()
+    pending = sorted(heads, key=lambda head: head.tree_size)
+    position = 0
+    while pending and pending[0].tree_size <= 0:
+        pending.pop(0)
+    frontier = merkle.Frontier()
+    prev = GENESIS
+    for row in rows:
+        entry_id, seq = row[0], row[1]
+        position += 1
+        if seq != position:
+            raise Tampered(entry_id, position, f"entry seq {position} is missing or out of place (found seq {seq})")
+        if row[12] != prev:
+            raise Tampered(entry_id, seq, "prev_hash is not the hash of the entry before")
+        if _hash_of(row, names) != row[13]:
+            raise Tampered(entry_id, seq, "entry_hash does not match the entry's fields")
+        if row[11] != row[10] and not labels.covers(row[11], row[10]):
+            raise Tampered(entry_id, seq, f"label {row[11]} is lower than label {row[10]} it was written under")
+        prev = row[13]
+        frontier.append(bytes.fromhex(prev))
+        while pending and pending[0].tree_size == position:
+            head = pending.pop(0)
+            if frontier.root().hex() != head.root_hash:
+                raise Tampered(
+                    entry_id,
+                    seq,
+                    f"the first {position} entries do not give the root of the {head.source} "
+                    "(the log was rewritten at or before this entry)",
+                )
+    if pending:
+        head = pending[0]
+        raise Tampered(None, position + 1, f"the {head.source} covers {head.tree_size} entries; the log has {position}")
+    return position, prev
+
+
+def _heads(document: Any | None) -> list[Head]:
+    """The heads stored in the database and those of an exported file; a head whose signature
+    does not check is itself a fault."""
+    public = signing_key().public_key()
+    heads: list[Head] = []
+    for head in TreeHead.objects.order_by("tree_size"):
+        stored = {"tree_size": head.tree_size, "root_hash": head.root_hash, "timestamp": time_text(head.timestamp)}
+        if not signature_ok(public, {**stored, "signature": head.signature}):
+            raise Tampered(None, head.tree_size, f"the stored tree head of size {head.tree_size} is not signed by the log's key")
+        heads.append(Head(head.tree_size, head.root_hash, f"stored tree head of size {head.tree_size}"))
+    if document is not None:
+        file_key, exported = heads_from_export(document)
+        for index, head in enumerate(exported):
+            if not signature_ok(file_key, head) or int(head["tree_size"]) < 1:
+                raise Tampered(None, 0, f"exported head #{index} is not signed by the exported key")
+            size = int(head["tree_size"])
+            heads.append(Head(size, str(head["root_hash"]), f"exported tree head of size {size} ({head['timestamp']})"))
+    return heads
+
+
+def verify(heads_document: Any | None = None) -> dict[str, Any]:
+    """The report ``comity audit verify`` prints: ``entries``, ``ok`` and, when not, ``first_bad``."""
+    entries = AuditEntry.objects.count()
+    try:
+        heads = _heads(heads_document)
+        count, last = verify_rows(_rows(), content_type_names(), heads)
+        head = AuditHead.objects.filter(pk=1).values_list("seq", "entry_hash").first() or (0, GENESIS)
+        if head[0] > count:
+            raise Tampered(None, count + 1, f"the chain head says {head[0]} entries; the log has {count}")
+        if head[0] < count:
+            extra = AuditEntry.objects.get(seq=head[0] + 1).pk
+            raise Tampered(extra, head[0] + 1, f"entries after the chain head ({head[0]}) were added outside it")
+        if head[1] != last:
+            last_id = AuditEntry.objects.filter(seq=count).values_list("pk", flat=True).first()
+            raise Tampered(last_id, count, "the last entry's hash is not the one the chain head holds")
+    except Tampered as fault:
+        return {"entries": entries, "ok": False, "first_bad": fault.report}
+    return {"entries": entries, "ok": True, "heads_checked": len(heads)}
