@@ -57,6 +57,8 @@ _quote = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
 def time_text(moment: datetime) -> str:
     """The entry's time as hashed: UTC, ISO 8601, microseconds."""
+    if moment.tzinfo is None:  # as the database gives it back without time zone support: UTC
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

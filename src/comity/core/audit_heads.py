@@ -112,3 +112,29 @@ def heads_from_export(document: Any) -> tuple[Ed25519PublicKey, list[dict[str, A
     except ValueError as exc:
         raise ValueError("public_key must be a raw Ed25519 key in hex") from exc
     return public, heads
+
+
+def latest_head_covering(seq: int) -> TreeHead:
+    """The latest signed head, signing a new one first when it does not cover entry ``seq``."""
+    head = TreeHead.objects.order_by("-tree_size").first()
+    if head is None or head.tree_size < seq:
+        head = tree_head_sign()
+    assert head is not None and head.tree_size >= seq  # noqa: S101 - the entry exists, so the log is not empty
+    return head
+
+
+def inclusion_proof_for(entry: AuditEntry) -> dict[str, Any]:
+    """The proof that ``entry`` is leaf ``seq - 1`` of the tree the latest head signed: the
+    leaf, its index, the head (size, root, time, signature) and the path hashes (RFC 9162 §2.1.3)."""
+    head = latest_head_covering(entry.seq)
+    tree = leaves(head.tree_size)
+    path = merkle.inclusion_proof(entry.seq - 1, tree)
+    return {
+        "entry_id": entry.pk,
+        "leaf_index": entry.seq - 1,
+        "leaf_hash": entry.entry_hash,
+        "tree_size": head.tree_size,
+        "root_hash": head.root_hash,
+        "head": head_dict(head),
+        "path": [node.hex() for node in path],
+    }

@@ -123,12 +123,19 @@ def may_see_label(user: User | AnonymousUser, label: ConfidentialityLabel) -> bo
 def access_or_404(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: Any) -> M:
     """Fetch one labelled record the user may see; missing and forbidden both answer 404.
 
-    A label must never leak that a record exists, so there is no 403 path here.
+    A label must never leak that a record exists, so there is no 403 path here. A classified
+    record found is a read the change log keeps (``core.audit_reads``), except where it is fetched
+    for update: the write it leads to is logged instead.
     """
+    from comity.core.audit_reads import record_read
+
     try:
-        return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined, no-any-return]
+        record = queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined]
     except (queryset.model.DoesNotExist, ValueError) as exc:
         raise Http404("No such record.") from exc
+    if not queryset.query.select_for_update:
+        record_read(user, record)
+    return record  # type: ignore[no-any-return]
 
 
 def audit_entries_visible(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
