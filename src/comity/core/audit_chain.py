@@ -80,7 +80,7 @@ def canonical_bytes(
     (``null`` for none). Equal to ``json.dumps`` of the list with compact separators."""
     return (
         f'["{FORMAT}",{seq},"{time}",{_quote(username)},{_quote(action)},{_quote(content_type)},'
-        f"{_quote(object_id)},{_quote(object_repr)},{before},{after},{label_id},\"{prev_hash}\"]"
+        f'{_quote(object_id)},{_quote(object_repr)},{before},{after},{label_id},"{prev_hash}"]'
     ).encode("ascii")
 
 

@@ -32,7 +32,9 @@ def head_bytes(tree_size: int, root_hash: str, timestamp: str) -> bytes:
 
 def leaves(upto: int, *, after: int = 0) -> list[bytes]:
     """The leaf hashes of entries ``after < seq <= upto``, in order."""
-    hashes = AuditEntry.objects.filter(seq__gt=after, seq__lte=upto).order_by("seq").values_list("entry_hash", flat=True)
+    hashes = (
+        AuditEntry.objects.filter(seq__gt=after, seq__lte=upto).order_by("seq").values_list("entry_hash", flat=True)
+    )
     return [bytes.fromhex(value) for value in hashes.iterator(chunk_size=5000)]
 
 

@@ -183,7 +183,9 @@ def _heads(document: Any | None) -> list[Head]:
     for head in TreeHead.objects.order_by("tree_size"):
         stored = {"tree_size": head.tree_size, "root_hash": head.root_hash, "timestamp": time_text(head.timestamp)}
         if not signature_ok(public, {**stored, "signature": head.signature}):
-            raise Tampered(None, head.tree_size, f"the stored tree head of size {head.tree_size} is not signed by the log's key")
+            raise Tampered(
+                None, head.tree_size, f"the stored tree head of size {head.tree_size} is not signed by the log's key"
+            )
         heads.append(Head(head.tree_size, head.root_hash, f"stored tree head of size {head.tree_size}"))
     if document is not None:
         file_key, exported = heads_from_export(document)
