@@ -121,7 +121,8 @@ def latest_head_covering(seq: int) -> TreeHead:
     head = TreeHead.objects.order_by("-tree_size").first()
     if head is None or head.tree_size < seq:
         head = tree_head_sign()
-    assert head is not None and head.tree_size >= seq  # noqa: S101 - the entry exists, so the log is not empty
+    if head is None or head.tree_size < seq:
+        raise ValueError(f"no tree head covers entry seq {seq}")
     return head
 
 

@@ -37,7 +37,7 @@ class Head:
     source: str
 
 
-class Tampered(Exception):
+class TamperedError(Exception):
     """The first thing wrong: the entry (id and seq; id ``None`` when it is missing) and what."""
 
     def __init__(self, entry_id: int | None, seq: int, problem: str) -> None:
@@ -139,7 +139,7 @@ def verify_rows(
     rows: Iterable[Row], names: dict[int, str], heads: list[Head], labels: _Labels | None = None
 ) -> tuple[int, str]:
     """Check ``rows`` (in ``seq`` order) against each other and ``heads``; returns the count and
-    the last hash, or raises ``Tampered`` at the first fault."""
+    the last hash, or raises ``TamperedError`` at the first fault."""
     labels = labels or _Labels()
     pending = sorted(heads, key=lambda head: head.tree_size)
     position = 0
@@ -151,19 +151,20 @@ def verify_rows(
         entry_id, seq = row[0], row[1]
         position += 1
         if seq != position:
-            raise Tampered(entry_id, position, f"entry seq {position} is missing or out of place (found seq {seq})")
+            problem = f"entry seq {position} is missing or out of place (found seq {seq})"
+            raise TamperedError(entry_id, position, problem)
         if row[12] != prev:
-            raise Tampered(entry_id, seq, "prev_hash is not the hash of the entry before")
+            raise TamperedError(entry_id, seq, "prev_hash is not the hash of the entry before")
         if _hash_of(row, names) != row[13]:
-            raise Tampered(entry_id, seq, "entry_hash does not match the entry's fields")
+            raise TamperedError(entry_id, seq, "entry_hash does not match the entry's fields")
         if row[11] != row[10] and not labels.covers(row[11], row[10]):
-            raise Tampered(entry_id, seq, f"label {row[11]} is lower than label {row[10]} it was written under")
+            raise TamperedError(entry_id, seq, f"label {row[11]} is lower than label {row[10]} it was written under")
         prev = row[13]
         frontier.append(bytes.fromhex(prev))
         while pending and pending[0].tree_size == position:
             head = pending.pop(0)
             if frontier.root().hex() != head.root_hash:
-                raise Tampered(
+                raise TamperedError(
                     entry_id,
                     seq,
                     f"the first {position} entries do not give the root of the {head.source} "
@@ -171,7 +172,8 @@ def verify_rows(
                 )
     if pending:
         head = pending[0]
-        raise Tampered(None, position + 1, f"the {head.source} covers {head.tree_size} entries; the log has {position}")
+        problem = f"the {head.source} covers {head.tree_size} entries; the log has {position}"
+        raise TamperedError(None, position + 1, problem)
     return position, prev
 
 
@@ -183,7 +185,7 @@ def _heads(document: Any | None) -> list[Head]:
     for head in TreeHead.objects.order_by("tree_size"):
         stored = {"tree_size": head.tree_size, "root_hash": head.root_hash, "timestamp": time_text(head.timestamp)}
         if not signature_ok(public, {**stored, "signature": head.signature}):
-            raise Tampered(
+            raise TamperedError(
                 None, head.tree_size, f"the stored tree head of size {head.tree_size} is not signed by the log's key"
             )
         heads.append(Head(head.tree_size, head.root_hash, f"stored tree head of size {head.tree_size}"))
@@ -191,7 +193,7 @@ def _heads(document: Any | None) -> list[Head]:
         file_key, exported = heads_from_export(document)
         for index, head in enumerate(exported):
             if not signature_ok(file_key, head) or int(head["tree_size"]) < 1:
-                raise Tampered(None, 0, f"exported head #{index} is not signed by the exported key")
+                raise TamperedError(None, 0, f"exported head #{index} is not signed by the exported key")
             size = int(head["tree_size"])
             heads.append(Head(size, str(head["root_hash"]), f"exported tree head of size {size} ({head['timestamp']})"))
     return heads
@@ -205,13 +207,13 @@ def verify(heads_document: Any | None = None) -> dict[str, Any]:
         count, last = verify_rows(_rows(), content_type_names(), heads)
         head = AuditHead.objects.filter(pk=1).values_list("seq", "entry_hash").first() or (0, GENESIS)
         if head[0] > count:
-            raise Tampered(None, count + 1, f"the chain head says {head[0]} entries; the log has {count}")
+            raise TamperedError(None, count + 1, f"the chain head says {head[0]} entries; the log has {count}")
         if head[0] < count:
             extra = AuditEntry.objects.get(seq=head[0] + 1).pk
-            raise Tampered(extra, head[0] + 1, f"entries after the chain head ({head[0]}) were added outside it")
+            raise TamperedError(extra, head[0] + 1, f"entries after the chain head ({head[0]}) were added outside it")
         if head[1] != last:
             last_id = AuditEntry.objects.filter(seq=count).values_list("pk", flat=True).first()
-            raise Tampered(last_id, count, "the last entry's hash is not the one the chain head holds")
-    except Tampered as fault:
+            raise TamperedError(last_id, count, "the last entry's hash is not the one the chain head holds")
+    except TamperedError as fault:
         return {"entries": entries, "ok": False, "first_bad": fault.report}
     return {"entries": entries, "ok": True, "heads_checked": len(heads)}

@@ -11,8 +11,8 @@ entries are the leaves of a Merkle tree whose heads are signed (``TreeHead``).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -81,6 +81,9 @@ class AuditHead(models.Model):
 
     class Meta:
         db_table = "core_audithead"
+
+    def __str__(self) -> str:
+        return f"chain head at {self.seq}"
 
 
 class TreeHead(models.Model):

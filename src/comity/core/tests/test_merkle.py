@@ -122,10 +122,10 @@ def test_every_consistency_proof_verifies_and_no_altered_one_does(n: int) -> Non
 
 def test_proofs_refuse_positions_outside_the_tree() -> None:
     leaves = _leaves(5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not in a tree of 5"):
         merkle.inclusion_proof(5, leaves)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no consistency proof"):
         merkle.consistency_proof(0, leaves)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="one subtree root per set bit"):
         merkle.Frontier([], 3)
     assert not merkle.verify_consistency(0, 0, merkle.root([]), merkle.root([]), [])
