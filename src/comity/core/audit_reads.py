@@ -31,8 +31,11 @@ if TYPE_CHECKING:
 
     from comity.core.models import User
 
-#: Label ids known to be logged on read, and known not to be. Labels never change once stored,
-#: so an id is looked up once per process; one not in either set is looked up again.
+#: Classification ids whose records are logged on read, and those that are not. Classifications
+#: are the policies' own rows, loaded from the SPIFs and never changed, so each is looked up once
+#: per process; one in neither set (a policy loaded since) is looked up again. (Labels are not
+#: cached this way: a label row written by a transaction that rolled back may leave its id to
+#: another label.)
 _logged: set[int] = set()
 _unlogged: set[int] = set()
 
@@ -41,25 +44,30 @@ def _refresh() -> None:
     lowest = (
         Classification.objects.filter(policy=OuterRef("policy")).order_by().values("policy").annotate(low=Min("rank"))
     )
-    rows = ConfidentialityLabel.objects.annotate(low=Subquery(lowest.values("low"))).values_list(
-        "pk", "policy__name", "classification__rank", "low"
+    rows = Classification.objects.annotate(low=Subquery(lowest.values("low"))).values_list(
+        "pk", "policy__name", "rank", "low"
     )
     for pk, policy, rank, low in rows:
         (_logged if policy != PUBLIC_POLICY and rank > low else _unlogged).add(pk)
 
 
-def logs_reads(label_id: int | None) -> bool:
-    """Whether a read of a record under this label is logged (above its policy's lowest level)."""
+def logs_reads(record: Model) -> bool:
+    """Whether a read of ``record`` is logged: its label is above its policy's lowest level."""
+    label_id = getattr(record, "label_id", None)
     if label_id is None:
         return False
-    if label_id not in _logged and label_id not in _unlogged:
+    if "label" in record._state.fields_cache:
+        classification_id = record.label.classification_id  # type: ignore[attr-defined]
+    else:
+        classification_id = ConfidentialityLabel.objects.values_list("classification_id", flat=True).get(pk=label_id)
+    if classification_id not in _logged and classification_id not in _unlogged:
         _refresh()
-    return label_id in _logged
+    return classification_id in _logged
 
 
 def record_read(user: User | AnonymousUser, record: Model) -> None:
     """Log that ``user`` read ``record`` (when its label calls for it), after the commit."""
-    if not getattr(user, "is_authenticated", False) or not logs_reads(getattr(record, "label_id", None)):
+    if not getattr(user, "is_authenticated", False) or not logs_reads(record):
         return
     entry = AuditEntry(
         user=user,
@@ -95,6 +103,7 @@ def _pending() -> list[AuditEntry]:
     def write() -> None:
         from comity.core.audit import audit_record
 
+        connection._comity_reads = None  # type: ignore[attr-defined]  # later reads start a new list
         with transaction.atomic():
             audit_record(*entries)
 
