@@ -50,7 +50,7 @@ def test_two_threads_appending_keep_the_chain_valid(transactional_db: None) -> N
             barrier.wait(timeout=10)
             for _ in range(PER_WRITER):
                 _append_retrying(users[user_index], users[1 - user_index])
-        except Exception as exc:  # noqa: BLE001 - reported below, with the thread's failure
+        except Exception as exc:
             failures.append(exc)
         finally:
             connections.close_all()
