@@ -57,10 +57,24 @@ def test_a_classified_read_is_logged_once_per_request_under_the_records_label(
     assert _get(reader, f"/registry/notes/{note.pk}/", django_capture_on_commit_callbacks) == 200
     assert len(_reads(note)) == 2
     assert verify()["ok"] is True
-    # Whoever may not read the note may not read that it was read.
-    outsider = make_user("FIN", "SECRET", username="reads-fin")
-    assert not audit_entries_visible(outsider).filter(pk=entry.pk).exists()
-    assert audit_entries_visible(reader).filter(pk=entry.pk).exists()
+    # Reads are for the auditors of the reader's nation, and only where they may read the note.
+    visible = {
+        name: audit_entries_visible(user).filter(pk=entry.pk).exists()
+        for name, user in {
+            "reader": reader,
+            "auditor": make_user("NLD", "SECRET", username="reads-aud", roles=("auditor",)),
+            "uncleared auditor": make_user("NLD", "RESTRICTED", username="reads-aud-r", roles=("auditor",)),
+            "auditor of another nation": make_user("FIN", "SECRET", username="reads-aud-f", roles=("auditor",)),
+            "organisation auditor": make_user("NLD", "SECRET", username="reads-aud-n", roles=("auditor:NATO",)),
+        }.items()
+    }
+    assert visible == {
+        "reader": False,
+        "auditor": True,
+        "uncleared auditor": False,
+        "auditor of another nation": False,
+        "organisation auditor": True,
+    }
 
 
 @pytest.mark.parametrize("marking", ["PUBLIC", "NATO UNCLASSIFIED"])
