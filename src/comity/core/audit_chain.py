@@ -52,7 +52,7 @@ def canonical_json(value: Any) -> str:
     return json.dumps(_normalised(value), cls=CanonicalJSONEncoder, ensure_ascii=True, allow_nan=False)
 
 
-_quote = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+json_string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
 
 def time_text(moment: datetime) -> str:
@@ -79,8 +79,8 @@ def canonical_bytes(
     """The serialisation an entry's hash covers; ``before``/``after`` are canonical JSON text
     (``null`` for none). Equal to ``json.dumps`` of the list with compact separators."""
     return (
-        f'["{FORMAT}",{seq},"{time}",{_quote(username)},{_quote(action)},{_quote(content_type)},'
-        f'{_quote(object_id)},{_quote(object_repr)},{before},{after},{label_id},"{prev_hash}"]'
+        f'["{FORMAT}",{seq},"{time}",{json_string(username)},{json_string(action)},{json_string(content_type)},'
+        f'{json_string(object_id)},{json_string(object_repr)},{before},{after},{label_id},"{prev_hash}"]'
     ).encode("ascii")
 
 
