@@ -3,13 +3,14 @@
 Kept small and on its own on purpose: the tree heads need one key and nothing else, and key
 storage may later move to a shared keystore without the heads changing. The file holds the raw
 32-byte private key in PEM (PKCS #8, unencrypted) and is created with mode 0600 before any byte
-is written, so it is never readable by others, even for a moment.
+is written (``mkstemp``), so it is never readable by others, even for a moment.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -34,12 +35,17 @@ def signing_key() -> Ed25519PrivateKey:
         pass
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    # Written whole under a temporary name (0600 from the start), then linked into place: the
+    # link fails if another process got there first, and nobody ever reads a half-written key.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".audit-key-")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+        os.link(temporary, path)
+    except FileExistsError:
         return _load(path)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
+    finally:
+        os.unlink(temporary)
     return key
 
 
