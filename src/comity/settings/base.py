@@ -198,7 +198,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # LogsReads refuses nothing: it logs the reads of classified records (docs/audit.md).
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "comity.core.api.reads.LogsReads"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON nested too deep for Python's decoder is a 400, not a RecursionError (core.api.parsers).
     "DEFAULT_PARSER_CLASSES": [

@@ -100,3 +100,22 @@ def test_a_write_is_logged_as_the_write_not_as_a_read(django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         country_note_update(acting_user=note.author, note=note, title="changed")
     assert _reads(note) == []
+
+
+def test_an_api_detail_read_is_logged_and_a_list_or_a_write_is_not(
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    note = _note("NATO SECRET REL TO NLD")
+    reader = make_user("NLD", "SECRET", username="reads-api")
+    client = Client()
+    client.force_login(reader)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(f"/api/registry/notes/{note.pk}/").status_code == 200
+        assert client.get("/api/registry/notes/").status_code == 200
+    [entry] = _reads(note)
+    assert entry.user == reader
+    outsider = Client()
+    outsider.force_login(make_user("FIN", "SECRET", username="reads-api-fin"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outsider.get(f"/api/registry/notes/{note.pk}/").status_code == 404
+    assert len(_reads(note)) == 1
