@@ -126,7 +126,7 @@ def _locked_head() -> AuditHead:
 
 def head_every() -> int:
     """Sign a tree head whenever the log passes a multiple of this many entries."""
-    return max(1, int(getattr(settings, "COMITY_AUDIT_HEAD_EVERY", 1000)))
+    return max(1, int(settings.COMITY_AUDIT_HEAD_EVERY))
 
 
 def append(entries: Sequence[AuditEntry]) -> None:

@@ -22,7 +22,7 @@ KEY_FILE = "audit_signing_key.pem"
 
 def key_path() -> Path:
     """Where the key lives: ``COMITY_AUDIT_KEY_FILE`` if set, else the data directory."""
-    configured = getattr(settings, "COMITY_AUDIT_KEY_FILE", "")
+    configured = settings.COMITY_AUDIT_KEY_FILE
     return Path(configured) if configured else Path(settings.DATA_DIR) / KEY_FILE
 
 

@@ -269,3 +269,20 @@ def test_a_lowered_label_is_found_and_a_raised_history_is_not(log: dict[int, int
     first = AuditEntry.objects.filter(object_id=str(note.pk), content_type__model="countrynote").order_by("seq")[0]
     report = _tampered(lambda: AuditEntry.objects.filter(pk=first.pk).update(label=public_label()))
     assert report["first_bad"]["id"] == first.pk and "lower" in report["first_bad"]["problem"]
+
+
+def test_a_head_is_signed_after_the_commit_that_passes_each_mark(
+    log: dict[int, int], settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.COMITY_AUDIT_HEAD_EVERY = 4
+    author = make_user("NLD", "SECRET", username="chain-marks", roles=("editor",))
+    note = country_note_create(
+        acting_user=author, state=State.objects.get(iso3="EST"), title="t", body="b", label=public_label()
+    )
+    TreeHead.objects.all().delete()
+    for n in range(8):
+        with django_capture_on_commit_callbacks(execute=True):
+            country_note_update(acting_user=author, note=note, title=f"mark {n}")
+    sizes = list(TreeHead.objects.values_list("tree_size", flat=True))
+    assert len(sizes) == 2 and all(size % 4 == 0 for size in sizes)
+    assert verify()["ok"] is True and verify()["heads_checked"] == 2
