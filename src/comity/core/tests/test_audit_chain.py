@@ -286,3 +286,15 @@ def test_a_head_is_signed_after_the_commit_that_passes_each_mark(
     sizes = list(TreeHead.objects.values_list("tree_size", flat=True))
     assert len(sizes) == 2 and all(size % 4 == 0 for size in sizes)
     assert verify()["ok"] is True and verify()["heads_checked"] == 2
+
+
+def test_the_bulk_path_of_imports_chains_its_entries_too(log: dict[int, int]) -> None:
+    from comity.core.audit import audit_create_many
+
+    states = list(State.objects.order_by("pk")[:30])
+    audit_create_many(states, acting_user=None)
+    assert AuditEntry.objects.count() == len(log) + 30
+    assert verify()["ok"] is True
+    middle = AuditEntry.objects.get(seq=len(log) + 15)
+    report = _tampered(lambda: AuditEntry.objects.filter(pk=middle.pk).update(after={"forged": True}))
+    assert report["first_bad"]["id"] == middle.pk
