@@ -61,9 +61,11 @@ def _sqlite_time(raw: str) -> str:
     return f"{raw[:10]}T{raw[11:19]}.{fraction:0<6}Z"
 
 
-def _rows() -> Iterator[Row]:
-    """Every entry in ``seq`` order, as the database holds it (on SQLite the JSON columns as
-    stored text, which is the canonical text the hash covers; on PostgreSQL re-encoded)."""
+def _rows(upto: int | None = None) -> Iterator[Row]:
+    """The entries up to ``seq`` ``upto`` (all for ``None``) in ``seq`` order, as the database holds
+    them (on SQLite the JSON columns as stored text, which is the canonical text the hash covers;
+    on PostgreSQL re-encoded)."""
+    limit = 2**63 - 1 if upto is None else upto
     columns = (
         "id, seq, time, username, action, content_type_id, object_id, object_repr, before, after, "
         "label_at_write, label_id, prev_hash, entry_hash"
@@ -72,13 +74,15 @@ def _rows() -> Iterator[Row]:
         with connection.cursor() as cursor:
             # The time as stored text: Django's converter would parse it into a datetime per row.
             raw_columns = columns.replace(" time,", " CAST(time AS TEXT),")
-            cursor.execute(f"SELECT {raw_columns} FROM core_auditentry ORDER BY seq")  # noqa: S608 - constant
+            sql = f"SELECT {raw_columns} FROM core_auditentry WHERE seq <= %s ORDER BY seq"  # noqa: S608 - constant
+            cursor.execute(sql, [limit])
             while batch := cursor.fetchmany(5000):
                 for row in batch:
                     yield (*row[:2], _sqlite_time(row[2]), *row[3:])  # type: ignore[misc]
         return
     fields = [name.strip() for name in columns.split(",")]
-    for values in AuditEntry.objects.order_by("seq").values_list(*fields).iterator(chunk_size=5000):
+    entries = AuditEntry.objects.filter(seq__lte=limit).order_by("seq").values_list(*fields)
+    for values in entries.iterator(chunk_size=5000):
         before, after = values[8], values[9]
         yield (
             *values[:2],
@@ -221,21 +225,43 @@ def _heads(document: Any | None) -> list[Head]:
     return heads
 
 
+def _head() -> tuple[int, str]:
+    return AuditHead.objects.filter(pk=1).values_list("seq", "entry_hash").first() or (0, GENESIS)
+
+
 def verify(heads_document: Any | None = None) -> dict[str, Any]:
-    """The report ``comity audit verify`` prints: ``entries``, ``ok`` and, when not, ``first_bad``."""
-    entries = AuditEntry.objects.count()
+    """The report ``comity audit verify`` prints: ``entries``, ``ok`` and, when not, ``first_bad``.
+
+    The log is checked as far as the chain head said when verification began, so writers may go
+    on appending meanwhile: entries and tree heads beyond that point are checked against the head
+    read again at the end (legitimate ones are below it then; entries put beyond it by hand, or a
+    head row moved back under a signed tree head, are not).
+    """
+    size, head_hash = _head()
     try:
         heads = _heads(heads_document)
-        count, last = verify_rows(_rows(), content_type_names(), heads)
-        head = AuditHead.objects.filter(pk=1).values_list("seq", "entry_hash").first() or (0, GENESIS)
-        if head[0] > count:
-            raise TamperedError(None, count + 1, f"the chain head says {head[0]} entries; the log has {count}")
-        if head[0] < count:
-            extra = AuditEntry.objects.get(seq=head[0] + 1).pk
-            raise TamperedError(extra, head[0] + 1, f"entries after the chain head ({head[0]}) were added outside it")
-        if head[1] != last:
+        within = [head for head in heads if head.tree_size <= size]
+        count, last = verify_rows(_rows(size), content_type_names(), within)
+        if count < size:
+            raise TamperedError(None, count + 1, f"the chain head says {size} entries; the log has {count}")
+        if head_hash != last:
             last_id = AuditEntry.objects.filter(seq=count).values_list("pk", flat=True).first()
             raise TamperedError(last_id, count, "the last entry's hash is not the one the chain head holds")
+        _check_beyond(size, [head for head in heads if head.tree_size > size])
     except TamperedError as fault:
-        return {"entries": entries, "ok": False, "first_bad": fault.report}
-    return {"entries": entries, "ok": True, "heads_checked": len(heads)}
+        return {"entries": size, "ok": False, "first_bad": fault.report}
+    return {"entries": size, "ok": True, "heads_checked": len(within)}
+
+
+def _check_beyond(size: int, later_heads: list[Head]) -> None:
+    """Entries and heads past the size verified must lie below the chain head as it is now."""
+    if not later_heads and not AuditEntry.objects.filter(seq__gt=size).exists():
+        return
+    now = _head()[0]
+    outside = AuditEntry.objects.filter(seq__gt=now).order_by("seq").values_list("pk", "seq").first()
+    if outside is not None:
+        raise TamperedError(outside[0], outside[1], f"entries after the chain head ({now}) were added outside it")
+    for head in later_heads:
+        if head.tree_size > now:
+            problem = f"the {head.source} covers {head.tree_size} entries; the chain head says {now}"
+            raise TamperedError(None, now + 1, problem)

@@ -298,3 +298,20 @@ def test_the_bulk_path_of_imports_chains_its_entries_too(log: dict[int, int]) ->
     middle = AuditEntry.objects.get(seq=len(log) + 15)
     report = _tampered(lambda: AuditEntry.objects.filter(pk=middle.pk).update(after={"forged": True}))
     assert report["first_bad"]["id"] == middle.pk
+
+
+def test_an_entry_appended_past_the_head_by_hand_is_found(log: dict[int, int]) -> None:
+    """A forged entry at the end, hashed correctly onto the last one, is outside the head row."""
+    last = AuditEntry.objects.select_related("content_type").get(seq=len(log))
+    made: dict[str, int] = {}
+
+    def append_by_hand() -> None:
+        forged = AuditEntry.objects.get(pk=last.pk)
+        forged.pk, forged.seq, forged.prev_hash, forged.object_repr = None, last.seq + 1, last.entry_hash, "forged"
+        ct = last.content_type
+        forged.entry_hash = hash_hex(entry_bytes(forged, f"{ct.app_label}.{ct.model}"))
+        AuditEntry.objects.bulk_create([forged])
+        made["id"] = AuditEntry.objects.get(seq=last.seq + 1).pk
+
+    report = _tampered(append_by_hand)
+    assert report["first_bad"] == {"id": made["id"], "seq": last.seq + 1, "problem": report["first_bad"]["problem"]}
