@@ -251,7 +251,7 @@ def owned_scopes(user: User | AnonymousUser) -> list[str]:
 
 def changes_to_owned_records(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
     """The change-log entries the user may read about records owned by their scopes, made by
-    someone else (their own changes they know), newest first.
+    someone else (their own changes they know), newest first; changes only, not reads.
 
     Built from ``audit_entries_visible``, so an entry is there only where its label is readable;
     the owner is matched per labelled model in SQL (an entry names its record by content type
@@ -263,6 +263,7 @@ def changes_to_owned_records(user: User | AnonymousUser) -> QuerySet[AuditEntry]
     from django.db.models.functions import Cast
 
     from comity.core.models import LabelledModel
+    from comity.core.models.audit import AuditAction
 
     scopes = owned_scopes(user)
     if not scopes:
@@ -286,7 +287,7 @@ def changes_to_owned_records(user: User | AnonymousUser) -> QuerySet[AuditEntry]
         ),
         Q(pk__in=[]),
     )
-    return audit_entries_visible(user).filter(owned).exclude(user_id=user.pk)
+    return audit_entries_visible(user).filter(owned).exclude(user_id=user.pk).exclude(action=AuditAction.READ.value)
 
 
 def desk_changes(user: User | AnonymousUser, limit: int | None) -> list[DeskItem]:

@@ -119,3 +119,15 @@ def test_an_api_detail_read_is_logged_and_a_list_or_a_write_is_not(
     with django_capture_on_commit_callbacks(execute=True):
         assert outsider.get(f"/api/registry/notes/{note.pk}/").status_code == 404
     assert len(_reads(note)) == 1
+
+
+def test_reads_are_not_changes_on_the_desk(django_capture_on_commit_callbacks: Capture) -> None:
+    from comity.core.selectors import changes_to_owned_records
+
+    note = _note("NATO SECRET REL TO NLD")
+    keeper = make_user("NLD", "SECRET", username="reads-keeper", roles=("editor", "auditor"))
+    reader = make_user("NLD", "SECRET", username="reads-desk")
+    assert _get(reader, f"/registry/notes/{note.pk}/", django_capture_on_commit_callbacks) == 200
+    assert audit_entries_visible(keeper).filter(action="read", object_id=str(note.pk)).exists()
+    assert not changes_to_owned_records(keeper).filter(action="read").exists()
+    assert changes_to_owned_records(keeper).filter(object_id=str(note.pk)).exists()
