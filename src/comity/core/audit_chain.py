@@ -165,6 +165,7 @@ def append_rows(rows: Iterable[dict[str, Any]], insert: Callable[[Iterable[tuple
         head = _locked_head()
         start = head.seq
         now = timezone.now()
+        stored_now = AuditEntry._meta.get_field("time").get_db_prep_save(now, connection)  # as the ORM writes it
 
         def chained() -> Iterable[tuple[Any, ...]]:
             for row in rows:
@@ -190,7 +191,7 @@ def append_rows(rows: Iterable[dict[str, Any]], insert: Callable[[Iterable[tuple
                     *(row[name] for name in ROW_COLUMNS),
                     None if row["before"] is None else before,
                     None if row["after"] is None else after,
-                    now,
+                    stored_now,
                     head.seq,
                     row["label"],
                     head.entry_hash,
