@@ -8,7 +8,7 @@ chain of change-log entries by one bulk insert: synthetic entries shaped like co
 snapshot of a dozen fields after, and before for updates), since the point is the cost per entry,
 not their content. Three timings, best of three:
 
-- ``verify``: what ``comity audit verify`` runs, ``verify_rows`` over ``_rows()`` (reading the rows
+- ``verify``: what ``comity audit verify`` runs, ``verify_rows`` over ``stored_rows()`` (reading the rows
   from SQLite, rebuilding each entry's canonical bytes, hashing, checking the links, building
   the Merkle tree and comparing its root with a tree head every 1,000 entries);
 - ``verify in memory``: the same loop over rows already read (the database's share left out);
@@ -125,14 +125,14 @@ def measure(count: int, repeats: int) -> dict[str, float]:
     django.setup()
     call_command("migrate", verbosity=0)
     from comity.core.audit_chain import content_type_names
-    from comity.core.audit_verify import _rows, verify, verify_rows
+    from comity.core.audit_verify import stored_rows, verify, verify_rows
     from comity.core.services import policies_load
 
     policies_load(acting_user=None)
     blobs, heads = build(count, seed=15)
     names = content_type_names()
     assert verify()["ok"], "the bench's chain must verify"
-    in_memory = list(_rows())
+    in_memory = list(stored_rows())
 
     def bare() -> None:
         sha256 = hashlib.sha256
@@ -141,7 +141,7 @@ def measure(count: int, repeats: int) -> dict[str, float]:
 
     return {
         "entries": count,
-        "verify_s": _best(lambda: verify_rows(_rows(), names, heads), repeats),
+        "verify_s": _best(lambda: verify_rows(stored_rows(), names, heads), repeats),
         "in_memory_s": _best(lambda: verify_rows(in_memory, names, heads), repeats),
         "bare_s": _best(bare, repeats),
     }

@@ -111,7 +111,7 @@ def entry_bytes(entry: AuditEntry, content_type: str) -> bytes:
     )
 
 
-def _locked_head() -> AuditHead:
+def locked_head() -> AuditHead:
     """The head row, locked until the caller's transaction ends (created when the table is empty,
     from the last entry if there is one, so a flushed test database starts a fresh chain)."""
     if connection.vendor == "sqlite":
@@ -138,7 +138,7 @@ def append(entries: Sequence[AuditEntry]) -> None:
     if not entries:
         return
     with transaction.atomic():
-        head = _locked_head()
+        head = locked_head()
         start = head.seq
         now = timezone.now()
         for entry in entries:
@@ -162,7 +162,7 @@ def append_rows(rows: Iterable[dict[str, Any]], insert: Callable[[Iterable[tuple
     (``before``/``after`` as JSON text); ``insert`` writes the tuples this yields, in order
     ``CHAINED_COLUMNS`` after the row's own values."""
     with transaction.atomic():
-        head = _locked_head()
+        head = locked_head()
         start = head.seq
         now = timezone.now()
         stored_now = AuditEntry._meta.get_field("time").get_db_prep_save(now, connection)  # as the ORM writes it

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comity.core import merkle
-from comity.core.audit_chain import _locked_head, time_text
+from comity.core.audit_chain import locked_head, time_text
 from comity.core.audit_keys import key_id, public_bytes, public_key_from_hex, signing_key
 from comity.core.models import AuditEntry, TreeHead
 
@@ -45,7 +45,7 @@ def tree_head_sign() -> TreeHead | None:
     the log. Runs under the chain head's lock, so the size it signs is one every writer agrees on.
     """
     with transaction.atomic():
-        size = _locked_head().seq
+        size = locked_head().seq
         if size == 0:
             return None
         last = TreeHead.objects.filter(tree_size__lte=size).order_by("-tree_size").first()

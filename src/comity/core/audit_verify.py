@@ -61,7 +61,7 @@ def _sqlite_time(raw: str) -> str:
     return f"{raw[:10]}T{raw[11:19]}.{fraction:0<6}Z"
 
 
-def _rows(upto: int | None = None) -> Iterator[Row]:
+def stored_rows(upto: int | None = None) -> Iterator[Row]:
     """The entries up to ``seq`` ``upto`` (all for ``None``) in ``seq`` order, as the database holds
     them (on SQLite the JSON columns as stored text, which is the canonical text the hash covers;
     on PostgreSQL re-encoded)."""
@@ -241,7 +241,7 @@ def verify(heads_document: Any | None = None) -> dict[str, Any]:
     try:
         heads = _heads(heads_document)
         within = [head for head in heads if head.tree_size <= size]
-        count, last = verify_rows(_rows(size), content_type_names(), within)
+        count, last = verify_rows(stored_rows(size), content_type_names(), within)
         if count < size:
             raise TamperedError(None, count + 1, f"the chain head says {size} entries; the log has {count}")
         if head_hash != last:

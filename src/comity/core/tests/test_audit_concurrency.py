@@ -3,7 +3,7 @@
 A file of its own because the test is transactional (threads need committed data and their own
 connections), like ``test_idempotency_concurrency.py``. On PostgreSQL the writers queue on the
 chain head's row lock (``SELECT ... FOR UPDATE``); on SQLite on the database's single write lock,
-which ``core.audit_chain._locked_head`` takes with a write before it reads the head. The test's
+which ``core.audit_chain.locked_head`` takes with a write before it reads the head. The test's
 SQLite database is in memory with a shared cache, where a writer that finds the lock taken is told
 "database table is locked" at once instead of waiting out the busy timeout as it does on the file
 database comity runs on; the writers here then try again, which is what that wait does.
