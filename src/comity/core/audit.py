@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from comity.core.audit_chain import CHAINED_COLUMNS, ROW_COLUMNS, append, append_rows
 from comity.core.models import AuditEntry, ConfidentialityLabel
 from comity.core.models.audit import AuditAction
 
@@ -176,16 +177,14 @@ def audit_record(*entries: AuditEntry) -> None:
 
     An entry that records a relabel first raises the record's earlier history to the new label
     (``_history_follows``), so the write that relabels and the write that hides its past happen
-    together, here, and never inside a builder.
+    together, here, and never inside a builder. The entries then join the hash chain
+    (``core.audit_chain.append``: their place, time and hashes, under the chain head's lock).
     """
     for entry in entries:
         before, after = entry.before, entry.after
         if before is not None and after is not None and before.get("label_id") != after.get("label_id"):
             _history_follows(entry.content_type, entry.object_id, after.get("label_id"))
-    if len(entries) == 1:
-        entries[0].save()
-    else:
-        AuditEntry.objects.bulk_create(entries)
+    append(entries)
 
 
 def _history_follows(content_type: ContentType, object_id: str, label_id: int | None) -> None:
@@ -254,9 +253,10 @@ def audit_create_many(instances: Sequence[models.Model], *, acting_user: User | 
     """Record that ``instances`` were just created: one entry each, as ``audit_create`` writes it.
 
     For imports of many records: each snapshot is built once, as JSON text, and the entries go in
-    with ``core.bulk.insert_rows`` (COPY on PostgreSQL) rather than as model instances. The text
-    is what Django would store for the snapshot dict (``json.dumps`` of it, byte for byte), so the
-    entries read back the same as ``audit_create``'s.
+    with ``core.bulk.insert_rows`` (COPY on PostgreSQL) rather than as model instances, chained
+    in order (``core.audit_chain.append_rows``). The text stored is the canonical JSON of the
+    snapshot, what Django writes for the snapshot dict through the field's encoder, so the entries
+    read back the same as ``audit_create``'s.
     """
     from comity.core.bulk import insert_rows
 
@@ -264,25 +264,25 @@ def audit_create_many(instances: Sequence[models.Model], *, acting_user: User | 
     username = acting_user.get_username() if acting_user is not None else ""
     content_types: dict[type[models.Model], int] = {}
 
-    def row(instance: models.Model) -> tuple[Any, ...]:
+    def row(instance: models.Model) -> dict[str, Any]:
         model = type(instance)
         if model not in content_types:
             content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True).pk
         after = snapshot_json(instance)
-        return (
-            _entry_label(instance, None, json.loads(after)).pk,
-            user_id,
-            username,
-            AuditAction.CREATE.value,
-            content_types[model],
-            str(instance.pk),
-            str(instance)[:255],
-            None,
-            after,
-        )
+        return {
+            "label": _entry_label(instance, None, json.loads(after)).pk,
+            "user": user_id,
+            "username": username,
+            "action": AuditAction.CREATE.value,
+            "content_type": content_types[model],
+            "object_id": str(instance.pk),
+            "object_repr": str(instance)[:255],
+            "before": None,
+            "after": after,
+        }
 
-    columns = ("label", "user", "username", "action", "content_type", "object_id", "object_repr", "before", "after")
-    insert_rows(AuditEntry, columns, (row(instance) for instance in instances))
+    columns = (*ROW_COLUMNS, *CHAINED_COLUMNS)
+    append_rows((row(instance) for instance in instances), lambda rows: insert_rows(AuditEntry, columns, rows))
 
 
 def audit_update(instance: models.Model, before: dict[str, Any], *, acting_user: User | None) -> AuditEntry | None:

@@ -123,12 +123,19 @@ def may_see_label(user: User | AnonymousUser, label: ConfidentialityLabel) -> bo
 def access_or_404(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: Any) -> M:
     """Fetch one labelled record the user may see; missing and forbidden both answer 404.
 
-    A label must never leak that a record exists, so there is no 403 path here.
+    A label must never leak that a record exists, so there is no 403 path here. A classified
+    record found is a read the change log keeps (``core.audit_reads``), except where it is fetched
+    for update: the write it leads to is logged instead.
     """
+    from comity.core.audit_reads import record_read
+
     try:
-        return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined, no-any-return]
+        record = queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined]
     except (queryset.model.DoesNotExist, ValueError) as exc:
         raise Http404("No such record.") from exc
+    if not queryset.query.select_for_update:
+        record_read(user, record)
+    return record  # type: ignore[no-any-return]
 
 
 def audit_entries_visible(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
@@ -138,11 +145,14 @@ def audit_entries_visible(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
     record belongs to). Entries about accounts (``core.audit.admin_only_models``: users,
     clearances, grants, roles, sessions, tokens) are read by administrators, and by an auditor for
     the accounts of their scope (users of that nationality; every account for an organisation
-    scope such as NATO), so access reviews need no administrator's powers.
+    scope such as NATO), so access reviews need no administrator's powers. Entries of reads (who
+    looked at a classified record) are the same kind of thing, about people rather than records:
+    administrators and the auditors of the reader's scope read them, each under its label.
     """
     from django.contrib.contenttypes.models import ContentType
 
     from comity.core.audit import admin_only_models
+    from comity.core.models.audit import AuditAction
     from comity.core.roles_check import is_administrator
 
     entries = AuditEntry.objects.visible_to(user)  # type: ignore[arg-type]
@@ -150,12 +160,16 @@ def audit_entries_visible(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
         return entries  # type: ignore[no-any-return]
     account_types = ContentType.objects.get_for_models(*admin_only_models(), for_concrete_models=False)
     hidden = Q(content_type__in=[ct.pk for ct in account_types.values()])
-    return entries.filter(~hidden | _accounts_audited_by(user, account_types))  # type: ignore[no-any-return]
+    people = _people_audited_by(user)
+    reads = Q(action=AuditAction.READ.value)
+    return entries.filter(  # type: ignore[no-any-return]
+        (~hidden | _accounts_audited_by(people, account_types)) & (~reads | Q(user_id__in=people))
+    )
 
 
-def _accounts_audited_by(user: User | AnonymousUser, account_types: dict[Any, Any]) -> Q:
-    """The account entries an auditor reads: about users of their scopes (by the entry's subject:
-    the user itself, or the ``user`` a clearance, grant or role assignment belongs to)."""
+def _people_audited_by(user: User | AnonymousUser) -> list[int]:
+    """The ids of the users whose accounts and reads ``user`` audits: those of the nations they
+    hold the auditor role for (everyone for an organisation scope such as NATO); none without it."""
     from comity.core.authority import Role
     from comity.core.models import User as UserModel
     from comity.core.permissions import actor_for
@@ -163,11 +177,20 @@ def _accounts_audited_by(user: User | AnonymousUser, account_types: dict[Any, An
     actor = actor_for(user)
     scopes = {scope for role, scope in actor.roles if role == Role.AUDITOR.value} if actor.active else set()
     if not scopes:
-        return Q(pk__in=[])
+        return []
     people = UserModel.objects.all()
     if all(len(scope) == 3 for scope in scopes):  # nations (ISO3); an organisation scope audits everyone
         people = people.filter(nationality__in=scopes)
-    ids = list(people.values_list("pk", flat=True))
+    return list(people.values_list("pk", flat=True))
+
+
+def _accounts_audited_by(ids: list[int], account_types: dict[Any, Any]) -> Q:
+    """The account entries an auditor reads: about the users ``ids`` (by the entry's subject: the
+    user itself, or the ``user`` a clearance, grant or role assignment belongs to)."""
+    from comity.core.models import User as UserModel
+
+    if not ids:
+        return Q(pk__in=[])
     about_users = Q(content_type=account_types[UserModel], object_id__in=[str(pk) for pk in ids])
     owned = [
         ct.pk
@@ -176,6 +199,24 @@ def _accounts_audited_by(user: User | AnonymousUser, account_types: dict[Any, An
     ]
     about_their_access = Q(content_type__in=owned) & (Q(after__user_id__in=ids) | Q(before__user_id__in=ids))
     return about_users | about_their_access
+
+
+def audit_log_entries(user: User | AnonymousUser, filters: dict[str, Any]) -> QuerySet[AuditEntry]:
+    """The audit page's entries: ``audit_entries_visible`` narrowed by the page's filters (record
+    type and id, user name, the user's nation, action, first and last day), newest first. A filter
+    only narrows what the user may read; it never reaches an entry the labels hide."""
+    entries = audit_entries_visible(user)
+    lookups = {
+        "type": "content_type__model",
+        "object_id": "object_id",
+        "username": "username",
+        "nation": "user__nationality",
+        "action": "action",
+        "since": "time__date__gte",
+        "until": "time__date__lte",
+    }
+    narrowed = {lookups[name]: value for name, value in filters.items() if name in lookups and value not in (None, "")}
+    return entries.filter(**narrowed).order_by("-seq")
 
 
 def audit_history(user: User | AnonymousUser, record: Model) -> QuerySet[AuditEntry]:
@@ -210,7 +251,7 @@ def owned_scopes(user: User | AnonymousUser) -> list[str]:
 
 def changes_to_owned_records(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
     """The change-log entries the user may read about records owned by their scopes, made by
-    someone else (their own changes they know), newest first.
+    someone else (their own changes they know), newest first; changes only, not reads.
 
     Built from ``audit_entries_visible``, so an entry is there only where its label is readable;
     the owner is matched per labelled model in SQL (an entry names its record by content type
@@ -222,6 +263,7 @@ def changes_to_owned_records(user: User | AnonymousUser) -> QuerySet[AuditEntry]
     from django.db.models.functions import Cast
 
     from comity.core.models import LabelledModel
+    from comity.core.models.audit import AuditAction
 
     scopes = owned_scopes(user)
     if not scopes:
@@ -245,7 +287,7 @@ def changes_to_owned_records(user: User | AnonymousUser) -> QuerySet[AuditEntry]
         ),
         Q(pk__in=[]),
     )
-    return audit_entries_visible(user).filter(owned).exclude(user_id=user.pk)
+    return audit_entries_visible(user).filter(owned).exclude(user_id=user.pk).exclude(action=AuditAction.READ.value)
 
 
 def desk_changes(user: User | AnonymousUser, limit: int | None) -> list[DeskItem]:

@@ -9,10 +9,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from comity.core.audit_filters import AuditFilterForm
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.desk import desk_read
 from comity.core.models import Clearance
-from comity.core.selectors import audit_entries_visible, group_resolver
+from comity.core.selectors import audit_log_entries, group_resolver
 
 
 @require_safe
@@ -55,13 +56,13 @@ def my_access(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """The change log, filtered by the entries' labels like every other labelled list."""
+    """The change log: who changed and (for auditors) who read what, filtered by the entries'
+    labels like every other labelled list, and by record, user, nation, action and period."""
+    form = AuditFilterForm(request.GET)
     entries = (
-        audit_entries_visible(request.user)
+        audit_log_entries(request.user, form.filters())
         .select_related("content_type", *LABEL_SELECT)
         .prefetch_related(*LABEL_PREFETCH)
     )
-    if object_type := request.GET.get("type"):
-        entries = entries.filter(content_type__model=object_type.lower())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "type": object_type or ""})
+    return render(request, "core/audit_log.html", {"page": page, "form": form})

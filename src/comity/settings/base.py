@@ -202,7 +202,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # LogsReads refuses nothing: it logs the reads of classified records (docs/audit.md).
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "comity.core.api.reads.LogsReads"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # JSON nested too deep for Python's decoder is a 400, not a RecursionError (core.api.parsers).
     "DEFAULT_PARSER_CLASSES": [
@@ -250,6 +251,11 @@ COMITY_IDEMPOTENCY_KEY_HOURS = env_int("COMITY_IDEMPOTENCY_KEY_HOURS", 24)
 
 # Four-eyes approval: nobody approves a record they proposed or last changed (on by default).
 COMITY_FOUR_EYES = env_bool("COMITY_FOUR_EYES", default=True)
+
+# The change log signs a tree head each time it passes a multiple of this many entries, with the
+# Ed25519 key in this file (default: audit_signing_key.pem in the data directory; docs/audit.md).
+COMITY_AUDIT_HEAD_EVERY = env_int("COMITY_AUDIT_HEAD_EVERY", 1000)
+COMITY_AUDIT_KEY_FILE = env_str("COMITY_AUDIT_KEY_FILE", "")
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@
 attachments, data keys."""
 
 from comity.core.models.attachments import Attachment
-from comity.core.models.audit import AuditEntry
+from comity.core.models.audit import AuditEntry, AuditHead, TreeHead
 from comity.core.models.base import LabelledModel, LabelledQuerySet
 from comity.core.models.crypto import DataKey
 from comity.core.models.idempotency import IdempotencyKey
@@ -20,6 +20,7 @@ from comity.core.models.users import CategoryGrant, Clearance, LoginSession, Use
 __all__ = [
     "Attachment",
     "AuditEntry",
+    "AuditHead",
     "CategoryGrant",
     "CategoryTag",
     "Classification",
@@ -34,5 +35,6 @@ __all__ = [
     "LoginSession",
     "RoleAssignment",
     "SecurityPolicy",
+    "TreeHead",
     "User",
 ]

@@ -16,7 +16,7 @@ from django.db import models
 from django.test import Client
 
 from comity.core import services
-from comity.core.audit import audit_create, audit_create_many, audit_entry, audit_update, snapshot
+from comity.core.audit import audit_create, audit_create_many, audit_entry, audit_record, audit_update, snapshot
 from comity.core.labels import label_from_marking, public_label
 from comity.core.models import AuditEntry, LabelledModel, User
 from comity.core.models.audit import AuditAction
@@ -210,7 +210,7 @@ def test_a_records_history_holds_only_entries_about_that_record() -> None:
     # An account entry that happens to carry the record's primary key.
     entry = audit_entry(acting_user=other, action=AuditAction.UPDATE, instance=other, before={}, after={"x": 1})
     entry.object_id = str(record.pk)
-    entry.save()
+    audit_record(entry)
     assert entry not in audit_history(admin, record)
     page = _client(guest).get(f"/engagements/records/{record.key}/")
     assert page.status_code == 200

@@ -23,10 +23,13 @@ def test_columns_not_given_take_their_defaults_and_rows_read_back() -> None:
     kind = ContentType.objects.get_for_model(State)
     last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     text = "tab\t, newline\n and backslash \\"  # what COPY's text format must escape
+    # The chain's columns (its place and label) have no default; these rows sit outside the chain.
     rows = [
-        (label.pk, "create", kind.pk, str(n), f"row {n}: {text}", json.dumps({"n": n, "text": text})) for n in range(3)
+        (label.pk, "create", kind.pk, str(n), f"row {n}: {text}", json.dumps({"n": n, "text": text}), 10**12 + n, 1)
+        for n in range(3)
     ]
-    insert_rows(AuditEntry, ["label", "action", "content_type", "object_id", "object_repr", "after"], rows)
+    columns = ["label", "action", "content_type", "object_id", "object_repr", "after", "seq", "label_at_write"]
+    insert_rows(AuditEntry, columns, rows)
     entries = list(AuditEntry.objects.filter(pk__gt=last).order_by("pk"))
     assert [(e.object_id, e.object_repr, e.after) for e in entries] == [
         (str(n), f"row {n}: {text}", {"n": n, "text": text}) for n in range(3)

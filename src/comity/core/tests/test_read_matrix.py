@@ -269,7 +269,13 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
 READ_URLS: dict[str, list[str]] = {
     "": ["/"],
     "me/": ["/me/"],
-    "audit/": ["/audit/", "/audit/?type=exercise", "/audit/?type=countrynote&q=RM"],
+    "audit/": [
+        "/audit/",
+        "/audit/?type=exercise",
+        "/audit/?type=countrynote&q=RM",
+        "/audit/?action=read",
+        "/audit/?nation=NLD&since=2020-01-01&until=2100-01-01",
+    ],
     "registry/states/": ["/registry/states/"],
     "registry/states/<str:iso3>/": ["/registry/states/LVA/"],
     "registry/alliance/": ["/registry/alliance/"],
