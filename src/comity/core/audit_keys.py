@@ -1,59 +1,25 @@
-"""The change log's signing key: one Ed25519 key in the data directory, made on first use.
+"""The change log's signing key: the instance's Ed25519 signing key from the key store
+(``core.crypto.providers``), the same key that binds labels to content after STANAG 4778.
 
-Kept small and on its own on purpose: the tree heads need one key and nothing else, and key
-storage may later move to a shared keystore without the heads changing. The file holds the raw
-32-byte private key in PEM (PKCS #8, unencrypted) and is created with mode 0600 before any byte
-is written (``mkstemp``), so it is never readable by others, even for a moment.
+One instance key, one place to keep and rotate it: the key file in the data directory by default
+(0600, made on first use), ``COMITY_SIGNING_KEY`` in production. The tree heads name the key by
+the SHA-256 of its raw public key, so heads signed before a key change still verify against the
+public key exported with them.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from django.conf import settings
 
-KEY_FILE = "audit_signing_key.pem"
-
-
-def key_path() -> Path:
-    """Where the key lives: ``COMITY_AUDIT_KEY_FILE`` if set, else the data directory."""
-    configured = settings.COMITY_AUDIT_KEY_FILE
-    return Path(configured) if configured else Path(settings.DATA_DIR) / KEY_FILE
+from comity.core.crypto.providers import key_provider
 
 
 def signing_key() -> Ed25519PrivateKey:
-    """The private key, created (0600) when there is none yet."""
-    path = key_path()
-    try:
-        return _load(path)
-    except FileNotFoundError:
-        pass
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    # Written whole under a temporary name (0600 from the start), then linked into place: the
-    # link fails if another process got there first, and nobody ever reads a half-written key.
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".audit-key-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-        os.link(temporary, path)
-    except FileExistsError:
-        return _load(path)
-    finally:
-        os.unlink(temporary)
-    return key
-
-
-def _load(path: Path) -> Ed25519PrivateKey:
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{path} does not hold an Ed25519 key")
-    return key
+    """The instance's private signing key (the configured key provider's)."""
+    return key_provider().signing_key()
 
 
 def public_bytes(key: Ed25519PublicKey) -> bytes:

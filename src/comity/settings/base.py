@@ -253,9 +253,8 @@ COMITY_IDEMPOTENCY_KEY_HOURS = env_int("COMITY_IDEMPOTENCY_KEY_HOURS", 24)
 COMITY_FOUR_EYES = env_bool("COMITY_FOUR_EYES", default=True)
 
 # The change log signs a tree head each time it passes a multiple of this many entries, with the
-# Ed25519 key in this file (default: audit_signing_key.pem in the data directory; docs/audit.md).
+# instance's Ed25519 signing key (the key store's, docs/crypto.md; docs/audit.md).
 COMITY_AUDIT_HEAD_EVERY = env_int("COMITY_AUDIT_HEAD_EVERY", 1000)
-COMITY_AUDIT_KEY_FILE = env_str("COMITY_AUDIT_KEY_FILE", "")
 
 LOGGING = {
     "version": 1,

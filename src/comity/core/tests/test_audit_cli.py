@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 
 from comity.core import merkle
 from comity.core.audit_heads import signature_ok
-from comity.core.audit_keys import key_path, public_key_from_hex
+from comity.core.audit_keys import public_key_from_hex
+from comity.core.crypto.providers import FileKeyProvider
 from comity.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_heads_exports_signed_heads_that_verify_holds_the_log_to(tmp_path: Path)
     assert code == 0 and document["heads"][-1]["tree_size"] == AuditEntry.objects.count()
     public = public_key_from_hex(document["public_key"])
     assert all(signature_ok(public, head) for head in document["heads"])
-    assert stat.S_IMODE(key_path().stat().st_mode) == 0o600
+    assert stat.S_IMODE(FileKeyProvider().path.stat().st_mode) == 0o600
     assert json.loads(_run("verify", "--heads", str(out_file))[1])["ok"] is True
     # The log cut short by one entry, head row and stored heads adjusted: the file still knows.
     from comity.core.models import AuditHead, TreeHead
