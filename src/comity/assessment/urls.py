@@ -1,8 +1,11 @@
 from django.urls import path
 
-from comity.assessment import views
+from comity.assessment import objective_views, views
 
 app_name = "assessment"
 urlpatterns = [
     path("burden/", views.burden, name="burden"),
+    path("objectives/", objective_views.objectives_tree, name="objectives"),
+    path("objectives/<slug:code>/", objective_views.objective_detail, name="objective"),
+    path("objectives/<slug:code>/measurements/add/", objective_views.measurement_add, name="measurement-add"),
 ]

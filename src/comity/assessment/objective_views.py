@@ -1,0 +1,86 @@
+"""Objective pages: the objectives tree, an objective's progress, and the measurement form.
+
+Every figure on them is computed from the records the viewer may see (``selectors``), and the
+pages say so, always, in the same words (``COMPUTED_FROM``): a count of what is left out would
+itself tell of hidden records. The form calls the service the API calls
+(``services.measurement_create``); htmx swaps the form in place, and without JavaScript the
+form's own page comes back. Invalid input answers 400 with the errors beside their fields, a
+refusal of the write rule 403 with its reason; either way nothing is kept.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from comity.assessment import selectors, services
+from comity.assessment.forms import MeasurementForm
+from comity.core.authority import WriteAction
+from comity.core.forms import refusal_on_form
+from comity.core.permissions import WriteDenied, write_decision
+from comity.engagements.models import Objective
+
+
+@require_safe
+def objectives_tree(request: HttpRequest) -> HttpResponse:
+    context = {"tree": selectors.objectives_tree(request.user), "computed_from": selectors.COMPUTED_FROM}
+    return render(request, "assessment/objectives.html", context)
+
+
+def _refusal(request: HttpRequest, objective: Objective) -> str:
+    """Why the user may not add a measurement here ("" when they may)."""
+    decision = write_decision(request.user, WriteAction.CREATE, None, objective.owner)
+    if not decision:
+        return decision.reason
+    if not objective.indicators.exists():
+        return "this objective has no indicator to measure"
+    return ""
+
+
+@require_safe
+def objective_detail(request: HttpRequest, code: str) -> HttpResponse:
+    page = selectors.objective_page(request.user, code)
+    refusal = _refusal(request, page.objective)
+    context = {
+        "page": page,
+        "charts": [p.chart() for p in page.indicators if p.measurements],
+        "computed_from": selectors.COMPUTED_FROM,
+        "form": None if refusal else MeasurementForm(user=request.user, objective=page.objective),
+        "refusal": refusal,
+    }
+    return render(request, "assessment/objective.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def measurement_add(request: HttpRequest, code: str) -> HttpResponse:
+    """Enter a measurement of one of the objective's indicators, with its evidence."""
+    objective = selectors.objective_or_404(request.user, code)
+    form = MeasurementForm(request.POST if request.method == "POST" else None, user=request.user, objective=objective)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.measurement_create(
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    indicator=data["indicator"],
+                    day=data["day"],
+                    value=data["value"],
+                    evidence=form.evidence(),
+                    label=data["label"],
+                    note=data["note"],
+                )
+            except (WriteDenied, services.MeasurementError) as exc:
+                status = refusal_on_form(form, exc)
+            else:
+                messages.success(request, "Measurement saved.")
+                url = reverse("assessment:objective", args=[objective.code])
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)  # type: ignore[attr-defined]
+    context = {"objective": objective, "form": form, "refusal": _refusal(request, objective)}
+    template = "assessment/_measurement_form.html" if request.htmx else "assessment/measurement_form.html"  # type: ignore[attr-defined]
+    return render(request, template, context, status=status)
