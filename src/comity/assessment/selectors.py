@@ -25,7 +25,8 @@ from comity.assessment.status import Point, Progress, objective_status
 from comity.core.attachments.selectors import attachments_visible
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 from comity.core.selectors import access_or_404
-from comity.engagements.models import AfterActionReport, Engagement, Indicator, Objective
+from comity.engagements.models import AfterActionReport, Engagement, Indicator, Objective, ObjectiveAchievement
+from comity.engagements.views import detail_url
 from comity.registry.loader import NATO
 from comity.registry.selectors import states_on
 
@@ -199,8 +200,6 @@ class EvidenceLink:
 
 def evidence_of(measurement: Measurement) -> list[EvidenceLink]:
     """The evidence of a measurement read through ``measurements_visible`` (so all of it visible)."""
-    from comity.engagements.views import detail_url
-
     links = []
     if measurement.report is not None:
         engagement = measurement.report.engagement
@@ -310,13 +309,45 @@ def objectives_tree(user: User | AnonymousUser) -> list[TreeNode]:
 
 
 @dataclass(frozen=True)
+class Rating:
+    """How an after-action report the viewer may see rated the objective."""
+
+    report: AfterActionReport
+    rating: str
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
 class ObjectivePage:
     objective: Objective
     parent: Objective | None
     children: list[Objective]
-    engagements: list[Engagement]
+    engagements: list[tuple[Engagement, str]]
+    ratings: list[Rating]
     indicators: list[IndicatorProgress]
     status: ProgressStatus
+
+
+def _ratings(user: User | AnonymousUser, objective: Objective) -> list[Rating]:
+    """The objective's ratings in the after-action reports the user may see (their engagements too)."""
+    reports = (
+        AfterActionReport.objects.visible_to(user)  # type: ignore[arg-type]
+        .filter(engagement__in=Engagement.objects.visible_to(user).values("pk"))  # type: ignore[arg-type]
+        .select_related("engagement", *LABEL_SELECT)
+        .prefetch_related(*LABEL_PREFETCH)
+    )
+    rows = ObjectiveAchievement.objects.filter(objective=objective, report__in=reports.values("pk"))
+    by_report = {r.pk: r for r in reports.filter(pk__in=rows.values("report"))}
+    return [
+        Rating(
+            by_report[row.report_id],
+            row.get_rating_display(),
+            row.text,
+            reverse("engagements:report", args=[by_report[row.report_id].engagement.key]),
+        )
+        for row in rows.order_by("report__engagement__start_date", "pk")
+    ]
 
 
 def objective_page(user: User | AnonymousUser, code: str) -> ObjectivePage:
@@ -332,4 +363,12 @@ def objective_page(user: User | AnonymousUser, code: str) -> ObjectivePage:
         .order_by("start_date", "key")  # type: ignore[arg-type]
     )
     indicators = indicators_progress(user, [objective])[objective.pk]
-    return ObjectivePage(objective, parent, children, engagements, indicators, summary_status(indicators))
+    return ObjectivePage(
+        objective,
+        parent,
+        children,
+        [(e, detail_url(e)) for e in engagements],
+        _ratings(user, objective),
+        indicators,
+        summary_status(indicators),
+    )

@@ -485,3 +485,22 @@ def test_a_document_is_evidence_only_for_who_may_read_it_and_its_record(world: W
     links = selectors.evidence_of(selectors.measurement_or_404(world.nld, made.pk))
     assert [(link.kind, link.text) for link in links] == [("Document", "minutes.txt")]
     assert links[0].url == f"/attachments/{document.pk}/download/"
+
+
+def test_the_page_links_the_engagements_and_ratings_the_viewer_may_see(world: World) -> None:
+    from comity.engagements.models import ObjectiveAchievement
+
+    for exercise in (world.public_exercise, world.secret_exercise):
+        exercise.objectives.set([world.objective])
+    secret_report = AfterActionReport.objects.create(
+        engagement=world.secret_exercise, label=label_from_marking(SECRET_NLD), owner="NLD", summary="Secret."
+    )
+    ObjectiveAchievement.objects.create(report=world.report, objective=world.objective, rating="achieved")
+    ObjectiveAchievement.objects.create(report=secret_report, objective=world.objective, rating="partly")
+    url = f"/assessment/objectives/{world.objective.code}/"
+    nld = _page(_client(world.nld), url)
+    assert nld.count("/engagements/exercises/ame-") == 2 and "/engagements/records/ame-secret/report/" in nld
+    fin = _page(_client(world.fin), url)
+    assert '<a href="/engagements/exercises/ame-public/">Public evidence</a>' in fin
+    assert '<a href="/engagements/records/ame-public/report/">' in fin
+    assert "ame-secret" not in fin and HIDDEN_TITLE not in fin
