@@ -221,7 +221,9 @@ def _build() -> World:
         records.append(Record(marker(index, "R"), label.pk, "report", exercise.key))
         # A measurement of the objective, its evidence the report, under their label (W).
         measurement = Measurement.objects.create(
-            indicator=Indicator.objects.create(objective=objective, name="Indicator", baseline=0, target=1, due=day),
+            indicator=Indicator.objects.create(
+                objective=objective, name=marker(index, "V"), baseline=0, target=1, due=day
+            ),
             date=day,
             value=1,
             report=report,
@@ -229,7 +231,10 @@ def _build() -> World:
             label=label,
             owner="NLD",
         )
-        records.append(Record(marker(index, "W"), label.pk, "measurement", str(measurement.pk)))
+        records += [
+            Record(marker(index, "W"), label.pk, "measurement", str(measurement.pk)),
+            Record(marker(index, "V"), label.pk, "indicator", str(measurement.indicator_id)),
+        ]
         higher = marking.replace(marking.partition(" REL TO ")[0], "NATO SECRET") if marking != "PUBLIC" else marking
         if higher != marking:
             agreement = Engagement.objects.get(key=f"rm-agreements-{index}")
@@ -405,6 +410,7 @@ READ_URLS: dict[str, list[str]] = {
         "/api/assessment/measurements/?objective=rm-o-0&limit=1000",
     ],
     "api/assessment/measurements/(?P<pk>[^/.]+)/$": ["{measurement}/api/assessment/measurements/{ref}/"],
+    "api/engagements/indicators/(?P<pk>[^/.]+)/$": ["{indicator}/api/engagements/indicators/{ref}/"],
     "engagements/records/<slug:key>/report/": ["{report}/engagements/records/{ref}/report/"],
     "engagements/records/<slug:key>/report/edit/": [
         "{report}/engagements/records/{ref}/report/edit/",

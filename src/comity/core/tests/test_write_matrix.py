@@ -659,6 +659,57 @@ MEASUREMENT_SCENARIOS = [
         frozenset(NLD_EDITORS),
     ),
 ]
+
+
+def _objective_api_create(client: Client, world: World, who: str) -> Any:
+    body = {
+        "code": f"wm-new-objective-{who.replace('_', '-')}",
+        "title": "Matrix line of effort",
+        "level": "line_of_effort",
+        "parent": "interoperability",
+        "label": "PUBLIC",
+    }
+    return _json(client, "post", "/api/engagements/objectives/", body)
+
+
+def _objective_api_patch(client: Client, world: World, who: str) -> Any:
+    return _json(client, "patch", "/api/engagements/objectives/wm-objective/", {"title": "Retitled by the matrix"})
+
+
+def _indicator_api_create(client: Client, world: World, who: str) -> Any:
+    body = {"name": "Matrix indicator", "baseline": 0, "target": 10, "due": "2030-01-01"}
+    return _json(client, "post", "/api/engagements/objectives/wm-objective/indicators/", body)
+
+
+def _indicator_api_patch(client: Client, world: World, who: str) -> Any:
+    return _json(client, "patch", f"/api/engagements/indicators/{world.ids['indicator']}/", {"target": 20})
+
+
+#: Objectives and indicators: an editor creates nodes for their own scope; NLD's change NLD's.
+MEASUREMENT_SCENARIOS += [
+    Scenario("objective-api-create", "api/engagements/objectives/$", "POST", _objective_api_create, frozenset(EDITORS)),
+    Scenario(
+        "objective-api-patch",
+        "api/engagements/objectives/(?P<code>[^/.]+)/$",
+        "PATCH",
+        _objective_api_patch,
+        frozenset(NLD_EDITORS),
+    ),
+    Scenario(
+        "indicator-api-create",
+        "api/engagements/objectives/(?P<code>[^/.]+)/indicators/$",
+        "POST",
+        _indicator_api_create,
+        frozenset(NLD_EDITORS),
+    ),
+    Scenario(
+        "indicator-api-patch",
+        "api/engagements/indicators/(?P<pk>[^/.]+)/$",
+        "PATCH",
+        _indicator_api_patch,
+        frozenset(NLD_EDITORS),
+    ),
+]
 SCENARIOS += MEASUREMENT_SCENARIOS
 
 #: How a refused write may answer: a page redirects back with the reason, the API says 4xx.
