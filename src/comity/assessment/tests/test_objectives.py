@@ -434,6 +434,9 @@ def test_the_page_form_adds_a_measurement_and_htmx_is_redirected(world: World) -
     assert response.status_code == 200, response.content.decode()[-3000:]
     assert response["HX-Redirect"] == f"/assessment/objectives/{world.objective.code}/"
     assert Measurement.objects.get().value == 12.5
+    wrong = client.post(url, {**form, "measurement-value": "inf"}, headers={"HX-Request": "true"})
+    assert wrong.status_code == 400 and wrong.content.decode().lstrip().startswith("<form")  # the form alone
+    assert b"data-swap-refusals" in wrong.content and b'id="errors-measurement-value"' in wrong.content
     refused = _client(world.viewer).post(url, form)
     assert refused.status_code == 403 and Measurement.objects.count() == 1
     viewer_page = _page(_client(world.viewer), f"/assessment/objectives/{world.objective.code}/")
