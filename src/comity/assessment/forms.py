@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
+from comity.assessment.selectors import evidence_reports
 from comity.assessment.services import NO_EVIDENCE, Evidence
 from comity.core.attachments.selectors import attachments_visible
 from comity.core.forms import LabelField, RefusedFormRollsBack
@@ -32,10 +33,13 @@ class MeasurementForm(RefusedFormRollsBack, forms.Form):
     value = forms.FloatField(min_value=-MAX_MAGNITUDE, max_value=MAX_MAGNITUDE, help_text="In the indicator's unit.")
     report = forms.SlugField(
         required=False,
+        max_length=100,
         label="After-action report",
         help_text="The key of the engagement whose after-action report the value comes from.",
     )
-    engagement = forms.SlugField(required=False, help_text="The key of the engagement the value comes from.")
+    engagement = forms.SlugField(
+        required=False, max_length=100, help_text="The key of the engagement the value comes from."
+    )
     attachment = forms.IntegerField(
         required=False,
         min_value=1,
@@ -58,7 +62,7 @@ class MeasurementForm(RefusedFormRollsBack, forms.Form):
         key = self.cleaned_data.get("report")
         if not key:
             return None
-        report = AfterActionReport.objects.visible_to(self.user).filter(engagement__key=key).first()  # type: ignore[arg-type]
+        report = evidence_reports(self.user).filter(engagement__key=key).first()
         if report is None:
             raise forms.ValidationError(NO_EVIDENCE.format(what="after-action report"))
         return report

@@ -20,7 +20,7 @@ from django.utils import timezone
 from comity.assessment.burden import BurdenRow, Figure, Measure, Provenance, burden_sharing
 from comity.assessment.burden_files import read_burden_figures
 from comity.assessment.choices import MeasurementOrigin, ProgressStatus
-from comity.assessment.models import Measurement
+from comity.assessment.models import EVIDENCE_FIELDS, Measurement
 from comity.assessment.status import Point, Progress, objective_status
 from comity.core.attachments.selectors import attachments_visible
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
@@ -155,19 +155,32 @@ COMPUTED_FROM = "Computed from the records you may see."
 SEVERITY = (ProgressStatus.OFF_TRACK, ProgressStatus.AT_RISK, ProgressStatus.ON_TRACK, ProgressStatus.NO_DATA)
 
 
-def measurements_visible(user: User | AnonymousUser) -> QuerySet[Measurement]:
-    """Measurements the user may see, with their evidence, decided in SQL."""
-    reports = AfterActionReport.objects.visible_to(user).filter(  # type: ignore[arg-type]
+def evidence_reports(user: User | AnonymousUser) -> QuerySet[AfterActionReport]:
+    """The after-action reports the user may cite or read as evidence: theirs and their engagement's
+    labels both readable (the page names the engagement's title beside the report)."""
+    return AfterActionReport.objects.visible_to(user).filter(  # type: ignore[arg-type]
         engagement__in=Engagement.objects.visible_to(user).values("pk")  # type: ignore[arg-type]
     )
+
+
+def measurements_visible(user: User | AnonymousUser) -> QuerySet[Measurement]:
+    """Measurements the user may see, with their evidence, decided in SQL."""
+    reports = evidence_reports(user)
     return (
         Measurement.objects.visible_to(user)  # type: ignore[arg-type]
         .filter(indicator__objective__in=Objective.objects.visible_to(user).values("pk"))  # type: ignore[arg-type]
         .filter(Q(report__isnull=True) | Q(report__in=reports.values("pk")))
         .filter(Q(engagement__isnull=True) | Q(engagement__in=Engagement.objects.visible_to(user).values("pk")))  # type: ignore[arg-type]
         .filter(Q(attachment__isnull=True) | Q(attachment__in=attachments_visible(user).values("pk")))
-        .select_related("indicator__objective", "report__engagement", "engagement", "attachment", *LABEL_SELECT)
-        .prefetch_related(*LABEL_PREFETCH)
+        .select_related(
+            "indicator__objective",
+            "report__engagement",
+            "engagement",
+            "attachment",
+            *LABEL_SELECT,
+            *(f"{link}__{path}" for link in EVIDENCE_FIELDS for path in LABEL_SELECT),
+        )
+        .prefetch_related(*LABEL_PREFETCH, *(f"{link}__{path}" for link in EVIDENCE_FIELDS for path in LABEL_PREFETCH))
     )
 
 

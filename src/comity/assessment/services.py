@@ -29,8 +29,8 @@ from django.utils import timezone
 from comity.assessment.choices import MeasurementOrigin
 from comity.assessment.indicator_functions import FUNCTIONS
 from comity.assessment.models import Measurement
-from comity.assessment.selectors import measurement_or_404
-from comity.core.attachments.selectors import attachments_visible
+from comity.assessment.selectors import evidence_reports, measurement_or_404
+from comity.core.attachments.selectors import attachments_visible, record_of
 from comity.core.audit import audit_create, audit_update, snapshot
 from comity.core.authority import WriteAction
 from comity.core.derivation import uncovered_by
@@ -61,10 +61,20 @@ class Evidence:
     def records(self) -> list[Model]:
         return [r for r in (self.report, self.engagement, self.attachment) if r is not None]
 
+    def sources(self) -> list[Model]:
+        """Every record whose label the measurement must cover: the evidence, a report's
+        engagement and the record a document is attached to."""
+        extra: list[Model] = []
+        if self.report is not None:
+            extra.append(self.report.engagement)
+        if self.attachment is not None:
+            extra.append(record_of(self.attachment))
+        return [*self.records(), *extra]
+
 
 def _evidence_querysets(user: User) -> dict[str, tuple[str, QuerySet]]:
     return {
-        "report": ("after-action report", AfterActionReport.objects.visible_to(user)),
+        "report": ("after-action report", evidence_reports(user).select_related("engagement__label")),
         "engagement": ("engagement", Engagement.objects.visible_to(user)),
         "attachment": ("attached document", attachments_visible(user)),
     }
@@ -82,7 +92,7 @@ def _checked_evidence(acting_user: User | None, evidence: Evidence) -> Evidence:
         if record is None:
             found[name] = None
             continue
-        found[name] = queryset.select_related("label").filter(pk=record.pk).first()
+        found[name] = queryset.filter(pk=record.pk).first()
         if found[name] is None:
             raise MeasurementError(name, NO_EVIDENCE.format(what=what))
     return Evidence(**found)
@@ -146,7 +156,7 @@ def measurement_create(
     """
     record = _indicator_for_writing(acting_user, indicator, WriteAction.CREATE)
     evidence = _checked_evidence(acting_user, evidence)
-    _check_label(acting_user, label, record.objective, evidence.records())
+    _check_label(acting_user, label, record.objective, evidence.sources())
     measurement = Measurement.objects.create(
         indicator=record,
         date=_check_day(day),
@@ -184,7 +194,7 @@ def measurement_update(
         evidence = Evidence(record.report, record.engagement, record.attachment)
     evidence = _checked_evidence(acting_user, evidence)
     label = label or record.label
-    _check_label(acting_user, label, indicator.objective, evidence.records())
+    _check_label(acting_user, label, indicator.objective, evidence.sources())
     before = snapshot(record)
     record.date = _check_day(day or record.date)
     record.value = _value(record.value if value is None else value)

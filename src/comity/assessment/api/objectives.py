@@ -40,13 +40,14 @@ class EvidenceSerializer(serializers.Serializer):
 class MeasurementSerializer(serializers.ModelSerializer):
     """A measurement as read: its indicator, value, origin, evidence and label. On input the
     evidence is named by ``report`` (the key of the engagement whose report it is), ``engagement``
-    (a key) and ``attachment`` (a document's id); an entered measurement names at least one."""
+    (a key) and ``attachment`` (a document's id); an entered measurement names at least one, and a
+    change that names any of them replaces all three."""
 
     objective = serializers.CharField(source="indicator.objective.code", read_only=True)
     indicator = serializers.IntegerField(source="indicator_id", help_text="The indicator's id.")
     value = serializers.FloatField(min_value=-MAX_MAGNITUDE, max_value=MAX_MAGNITUDE)
-    report = serializers.SlugField(write_only=True, required=False, allow_blank=True, max_length=64)
-    engagement = serializers.SlugField(write_only=True, required=False, allow_blank=True, max_length=64)
+    report = serializers.SlugField(write_only=True, required=False, allow_blank=True, max_length=100)
+    engagement = serializers.SlugField(write_only=True, required=False, allow_blank=True, max_length=100)
     attachment = serializers.IntegerField(
         write_only=True, required=False, allow_null=True, min_value=1, max_value=2**63 - 1
     )
@@ -94,7 +95,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
     def validate_report(self, key: str) -> AfterActionReport | None:
         if not key:
             return None
-        report = AfterActionReport.objects.visible_to(self._user()).filter(engagement__key=key).first()
+        report = selectors.evidence_reports(self._user()).filter(engagement__key=key).first()
         if report is None:
             raise serializers.ValidationError(services.NO_EVIDENCE.format(what="after-action report"))
         return report

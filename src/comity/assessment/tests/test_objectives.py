@@ -484,6 +484,9 @@ def test_a_document_is_evidence_only_for_who_may_read_it_and_its_record(world: W
         for pk in (document.pk, 99999999)
     ]
     assert answers[0].content == answers[1].content and b"minutes" not in answers[0].content
+    # The document is PUBLIC, its record is not: a figure from it is kept under its record's label.
+    with pytest.raises(services.MeasurementError, match=f"at least {SECRET_NLD}"):
+        _measure(world, 20, date(2025, 1, 1), attachment=document)
     made = _measure(world, 20, date(2025, 1, 1), label=SECRET_NLD, attachment=document)
     links = selectors.evidence_of(selectors.measurement_or_404(world.nld, made.pk))
     assert [(link.kind, link.text) for link in links] == [("Document", "minutes.txt")]
