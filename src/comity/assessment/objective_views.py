@@ -22,6 +22,7 @@ from comity.assessment.forms import MeasurementForm
 from comity.core.authority import WriteAction
 from comity.core.forms import refusal_on_form
 from comity.core.permissions import WriteDenied, write_decision
+from comity.core.selectors import audit_history
 from comity.engagements.models import Objective
 
 
@@ -51,6 +52,7 @@ def objective_detail(request: HttpRequest, code: str) -> HttpResponse:
         "computed_from": selectors.COMPUTED_FROM,
         "form": None if refusal else MeasurementForm(user=request.user, objective=page.objective),
         "refusal": refusal,
+        "history": audit_history(request.user, page.objective).order_by("-time", "-id")[:50],
     }
     return render(request, "assessment/objective.html", context)
 

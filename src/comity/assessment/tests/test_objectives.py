@@ -441,6 +441,7 @@ def test_the_page_form_adds_a_measurement_and_htmx_is_redirected(world: World) -
     assert refused.status_code == 403 and Measurement.objects.count() == 1
     viewer_page = _page(_client(world.viewer), f"/assessment/objectives/{world.objective.code}/")
     assert 'id="measurement-form"' not in viewer_page and "only an editor of NLD" in viewer_page
+    assert re.search(r'<ul id="objective-history"><li>[^<]* ame-nld created</li>', viewer_page)
 
 
 def test_api_lists_enters_changes_and_reports_progress(world: World) -> None:
