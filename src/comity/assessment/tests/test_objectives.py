@@ -511,3 +511,39 @@ def test_the_page_links_the_engagements_and_ratings_the_viewer_may_see(world: Wo
     assert '<a href="/engagements/exercises/ame-public/">Public evidence</a>' in fin
     assert '<a href="/engagements/records/ame-public/report/">' in fin
     assert "ame-secret" not in fin and HIDDEN_TITLE not in fin
+
+
+def test_the_tree_grows_on_the_pages_through_the_services(world: World) -> None:
+    client = _client(world.nld)
+    line = {
+        "code": "ame-page-line",
+        "title": "<i>Hostile</i> line",
+        "level": "line_of_effort",
+        "parent": "partnerships",
+        "label_classification": "PUBLIC",
+    }
+    assert client.post("/assessment/new-objective/", line).status_code == 302
+    made = Objective.objects.get(code="ame-page-line")
+    assert (made.owner, made.parent.code, made.title) == ("NLD", "partnerships", "<i>Hostile</i> line")
+    tree = _page(client, "/assessment/objectives/")
+    assert "&lt;i&gt;Hostile&lt;/i&gt; line" in tree and 'id="add-objective"' in tree
+    # A parent hidden from the writer is refused as a missing one, word for word.
+    fin = _client(world.fin)
+    Objective.objects.filter(pk=made.pk).update(label=label_from_marking(SECRET_NLD))
+    answers = [
+        fin.post("/assessment/new-objective/", {**line, "code": "ame-fin-line", "level": "objective", "parent": code})
+        for code in ("ame-page-line", "ame-no-line")
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert CSRF.sub("", answers[0].content.decode()).replace("ame-page-line", "X") == CSRF.sub(
+        "", answers[1].content.decode()
+    ).replace("ame-no-line", "X")
+    assert _client(world.viewer).post("/assessment/new-objective/", {**line, "code": "ame-v"}).status_code == 403
+    url = f"/assessment/objectives/{world.objective.code}/indicators/add/"
+    for bad in ({"target": "inf"}, {"baseline": "1e400"}, {"due": "2030-02-30"}, {"name": ""}):
+        assert client.post(url, {"name": "Courses", **bad}).status_code == 400, bad
+    assert fin.post(url, {"name": "Courses"}).status_code == 403
+    assert client.post(url, {"name": "Courses", "baseline": "0", "target": "4", "due": "2030-12-31"}).status_code == 302
+    assert world.objective.indicators.filter(name="Courses", target=4).exists()
+    assert 'id="add-indicator"' in _page(client, f"/assessment/objectives/{world.objective.code}/")
+    assert 'id="add-indicator"' not in _page(fin, f"/assessment/objectives/{world.objective.code}/")

@@ -400,6 +400,8 @@ READ_URLS: dict[str, list[str]] = {
     "api/events/tension/": ["/api/events/tension/?period=2014"],
     "api/assessment/burden/": ["/api/assessment/burden/?year=2019"],
     "assessment/objectives/": ["/assessment/objectives/"],
+    "assessment/new-objective/": ["/assessment/new-objective/"],
+    "assessment/objectives/<slug:code>/indicators/add/": ["{objective}/assessment/objectives/{ref}/indicators/add/"],
     "assessment/objectives/<slug:code>/": ["{objective}/assessment/objectives/{ref}/"],
     "assessment/objectives/<slug:code>/measurements/add/": [
         "{objective}/assessment/objectives/{ref}/measurements/add/"

@@ -710,6 +710,34 @@ MEASUREMENT_SCENARIOS += [
         frozenset(NLD_EDITORS),
     ),
 ]
+
+
+def _objective_page_create(client: Client, world: World, who: str) -> Any:
+    body = {
+        "code": f"wm-page-objective-{who.replace('_', '-')}",
+        "title": "Matrix line of effort on the page",
+        "level": "line_of_effort",
+        "parent": "interoperability",
+        "label_classification": "PUBLIC",
+    }
+    return client.post(reverse("assessment:objective-add"), body)
+
+
+def _indicator_page_add(client: Client, world: World, who: str) -> Any:
+    body = {"name": "Matrix indicator on the page", "baseline": "0", "target": "5", "due": "2030-01-01"}
+    return client.post(reverse("assessment:indicator-add", args=["wm-objective"]), body)
+
+
+MEASUREMENT_SCENARIOS += [
+    Scenario("objective-page-create", "assessment/new-objective/", "POST", _objective_page_create, frozenset(EDITORS)),
+    Scenario(
+        "indicator-page-add",
+        "assessment/objectives/<slug:code>/indicators/add/",
+        "POST",
+        _indicator_page_add,
+        frozenset(NLD_EDITORS),
+    ),
+]
 SCENARIOS += MEASUREMENT_SCENARIOS
 
 #: How a refused write may answer: a page redirects back with the reason, the API says 4xx.
