@@ -6,19 +6,19 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://comity:comity@127.0.0.1:5432/comity
 PYTEST_ARGS ?= -n 2 --dist loadfile -q
 
-.PHONY: demo test test-sqlite test-postgres verify lint services postgres chromium vendor bench clean
+.PHONY: demo test test-sqlite test-postgres verify lint services postgres chromium redis pango vendor bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The demo needs the core plus the light optional parts (event analytics on DuckDB, planning).
-$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[events,planning]'
+# The demo needs the core plus the light optional parts (event analytics on DuckDB, planning, reports).
+$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python pango
+	$(BIN)/pip install --quiet -e '.[events,planning,reports]'
 	touch $@
 
 # Tests install everything: Spark, ML (torch pinned in the same step), browser testing.
-$(VENV)/.all-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.all-installed: pyproject.toml | $(BIN)/python pango
 	$(BIN)/pip install --quiet -e '.[all]'
 	touch $@
 
@@ -39,10 +39,12 @@ test: $(VENV)/.all-installed services lint test-sqlite test-postgres
 test-sqlite: $(VENV)/.all-installed
 	COMITY_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The second pass runs the tests that can reach the database; the rest gave their answer on SQLite
+# (src/comity/core/testing/database_passes.py).
 test-postgres: $(VENV)/.all-installed postgres
-	COMITY_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	COMITY_DATABASE_URL=$(PG_URL) COMITY_ONLY_DATABASE_TESTS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-services: postgres chromium
+services: postgres chromium redis
 
 # Debian's PostgreSQL 15, started and given a role that may create the test databases.
 postgres:
@@ -56,6 +58,15 @@ postgres:
 # Debian's Chromium for the Playwright browser tests (Playwright's own download cannot work here).
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+# Debian's Pango, which WeasyPrint lays the assessment report's PDF out with.
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0)
+
+# Debian's Redis for the tests of the production channel layer; each test starts its own server on
+# a free port, so nothing is started here.
+redis:
+	@test -x /usr/bin/redis-server || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server)
 
 # Refresh the vendored front-end packages from the npm registry (see src/comity/static/vendor/VENDOR.md).
 vendor:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from comity.core.testing import reference_data, url_coverage
+from comity.core.testing import database_passes, reference_data, url_coverage
 
 HITS_DIR_KEY = "comity_url_hits_dir"
 _HITS_DIR = pytest.StashKey[str]()
@@ -50,6 +50,24 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     from comity.core.testing.scheduling import SpreadLongItemsScheduling
 
     return SpreadLongItemsScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In the PostgreSQL pass of ``make test``, leave out the tests that cannot reach its database
+    (``core.testing.database_passes``): the SQLite pass has run them, with the same answer."""
+    if os.environ.get(database_passes.ONLY_DATABASE_TESTS) != "1":
+        return
+    kept, left_out = [], []
+    for item in items:
+        markers = {marker.name for marker in item.iter_markers()}
+        fixtures = getattr(item, "fixturenames", ())
+        (kept if database_passes.reaches_database(markers, fixtures) else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"{len(left_out)} tests that cannot reach the database ran in the SQLite pass only")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

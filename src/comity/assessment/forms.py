@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
-from comity.assessment.selectors import evidence_reports
+from comity.assessment.objective_selectors import evidence_reports
 from comity.assessment.services import NO_EVIDENCE, Evidence
 from comity.core.attachments.selectors import attachments_visible
 from comity.core.forms import LabelField, RefusedFormRollsBack

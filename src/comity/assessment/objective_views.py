@@ -1,7 +1,7 @@
 """Objective pages: the objectives tree, an objective's progress, and the forms that add a
 measurement, a node of the tree and an indicator.
 
-Every figure on them is computed from the records the viewer may see (``selectors``), and the
+Every figure on them is computed from the records the viewer may see (``objective_selectors``), and the
 pages say so, always, in the same words (``COMPUTED_FROM``): a count of what is left out would
 itself tell of hidden records. The form calls the service the API calls
 (``services.measurement_create``); htmx swaps the form in place, and without JavaScript the
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from comity.assessment import selectors, services
+from comity.assessment import objective_selectors, services
 from comity.assessment.forms import IndicatorForm, MeasurementForm, ObjectiveForm
 from comity.core.authority import WriteAction
 from comity.core.forms import refusal_on_form
@@ -30,7 +30,8 @@ from comity.engagements.models import Objective
 
 @require_safe
 def objectives_tree(request: HttpRequest) -> HttpResponse:
-    context = {"tree": selectors.objectives_tree(request.user), "computed_from": selectors.COMPUTED_FROM}
+    tree = objective_selectors.objectives_tree(request.user)
+    context = {"tree": tree, "computed_from": objective_selectors.COMPUTED_FROM}
     return render(request, "assessment/objectives.html", context)
 
 
@@ -46,12 +47,12 @@ def _refusal(request: HttpRequest, objective: Objective) -> str:
 
 @require_safe
 def objective_detail(request: HttpRequest, code: str) -> HttpResponse:
-    page = selectors.objective_page(request.user, code)
+    page = objective_selectors.objective_page(request.user, code)
     refusal = _refusal(request, page.objective)
     context = {
         "page": page,
         "charts": [p.chart() for p in page.indicators if p.measurements],
-        "computed_from": selectors.COMPUTED_FROM,
+        "computed_from": objective_selectors.COMPUTED_FROM,
         "form": None if refusal else MeasurementForm(user=request.user, objective=page.objective),
         "refusal": refusal,
         "may_add_indicator": bool(write_decision(request.user, WriteAction.CREATE, None, page.objective.owner)),
@@ -63,7 +64,7 @@ def objective_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def measurement_add(request: HttpRequest, code: str) -> HttpResponse:
     """Enter a measurement of one of the objective's indicators, with its evidence."""
-    objective = selectors.objective_or_404(request.user, code)
+    objective = objective_selectors.objective_or_404(request.user, code)
     form = MeasurementForm(request.POST if request.method == "POST" else None, user=request.user, objective=objective)
     status = 200
     if request.method == "POST":
@@ -122,7 +123,7 @@ def objective_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def indicator_add(request: HttpRequest, code: str) -> HttpResponse:
     """Add an indicator to an objective the user may see, as an editor of its owner."""
-    objective = selectors.objective_or_404(request.user, code)
+    objective = objective_selectors.objective_or_404(request.user, code)
     form = IndicatorForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":

@@ -29,7 +29,7 @@ from django.utils import timezone
 from comity.assessment.choices import MeasurementOrigin
 from comity.assessment.indicator_functions import FUNCTIONS
 from comity.assessment.models import Measurement
-from comity.assessment.selectors import evidence_reports, measurement_or_404
+from comity.assessment.objective_selectors import evidence_reports, measurement_or_404
 from comity.core.attachments.selectors import attachments_visible, record_of
 from comity.core.audit import audit_create, audit_update, snapshot
 from comity.core.authority import WriteAction

@@ -17,6 +17,12 @@ from comity.assessment.burden import EQUIPMENT_GUIDELINE, GDP_GUIDELINE
 
 
 @require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """The assessment pages, each with a line on what it answers."""
+    return render(request, "assessment/index.html")
+
+
+@require_safe
 def burden(request: HttpRequest) -> HttpResponse:
     """``?year=``; without one, the latest year whose NATO figures are not estimates."""
     raw = request.GET.get("year") or str(selectors.burden_default_year())

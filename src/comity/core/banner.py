@@ -7,12 +7,13 @@ from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.module_loading import import_string
 
 from comity.core.access import PUBLIC_POLICY, LabelSpec
 from comity.core.labels import LabelError, high_water_mark, render_marking
+from comity.core.markings import display_marking, language_of
 from comity.core.models import ConfidentialityLabel
 
 BANNER_PLACEHOLDER = "<!--comity:label-banner-->"
@@ -47,12 +48,11 @@ def level_class(spec: LabelSpec | None) -> str:
     return f"rank-{min(spec.rank, 5)}"
 
 
-def page_bound(specs: Iterable[LabelSpec], expand: Callable[[str], frozenset[str]]) -> tuple[str, LabelSpec | None]:
-    """The banner's marking and the label that sets its colour: the least upper bound of the page.
+def page_bounds(specs: Iterable[LabelSpec], expand: Callable[[str], frozenset[str]]) -> list[LabelSpec]:
+    """The least upper bound of the page's labels: one label, or none for a page without any.
 
     A page that shows records of two national policies has no single bound (a label names one
-    policy), so the banner then names each policy's bound, joined by ``+``, and takes the
-    colour of the highest.
+    policy), so it then has each policy's bound, PUBLIC left out.
     """
     specs = list(specs)
     try:
@@ -62,24 +62,46 @@ def page_bound(specs: Iterable[LabelSpec], expand: Callable[[str], frozenset[str
         for item in specs:
             by_policy[item.policy].append(item)
         bounds = [high_water_mark(group, expand=expand) for _, group in sorted(by_policy.items())]
-        found = [bound for bound in bounds if bound is not None and bound.policy != PUBLIC_POLICY]
-        return " + ".join(render_marking(bound) for bound in found), max(found, key=lambda bound: bound.rank)
-    return (render_marking(spec) if spec is not None else "PUBLIC"), spec
+        return [bound for bound in bounds if bound is not None and bound.policy != PUBLIC_POLICY]
+    return [] if spec is None else [spec]
+
+
+def page_bound(specs: Iterable[LabelSpec], expand: Callable[[str], frozenset[str]]) -> tuple[str, LabelSpec | None]:
+    """The banner's marking and the label that sets its colour (see ``compact``)."""
+    return compact(page_bounds(specs, expand))
+
+
+def compact(bounds: list[LabelSpec]) -> tuple[str, LabelSpec | None]:
+    """Bounds in the compact form, joined by ``+`` when there are several, and the highest of
+    them, which colours the banner."""
+    if not bounds:
+        return "PUBLIC", None
+    return " + ".join(render_marking(bound) for bound in bounds), max(bounds, key=lambda bound: bound.rank)
+
+
+def _page_labels(labels: Iterable[ConfidentialityLabel]) -> list[LabelSpec]:
+    """The bounds of ``labels`` as today's groups expand them."""
+    expand = import_string(settings.COMITY_GROUP_MEMBERS)
+    today = timezone.localdate()
+    return page_bounds((label_spec(label) for label in labels), cache(lambda group: expand(group, today)))
 
 
 def bound_marking(labels: Iterable[ConfidentialityLabel]) -> tuple[str, LabelSpec | None]:
     """The least upper bound of ``labels`` as today's groups expand it: what a page's banner says
     and what an export is marked (PUBLIC when there are none)."""
-    expand = import_string(settings.COMITY_GROUP_MEMBERS)
-    today = timezone.localdate()
-    return page_bound((label_spec(label) for label in labels), cache(lambda group: expand(group, today)))
+    return compact(_page_labels(labels))
 
 
 def banner_html(labels: Iterable[ConfidentialityLabel]) -> str:
-    """The banner for a page that showed ``labels`` (PUBLIC when it showed none)."""
-    marking, spec = bound_marking(labels)
+    """The banner for a page that showed ``labels`` (PUBLIC when it showed none): the compact
+    marking, with the SPIF's full marking in the reader's language as its title."""
+    bounds = _page_labels(labels)
+    marking, spec = compact(bounds)
+    lang = language_of(translation.get_language())
+    full = " + ".join(display_marking(bound, lang) for bound in bounds) if bounds else "PUBLIC"
     return format_html(
-        '<div class="label-banner label-banner--{}" role="note" aria-label="Page classification">{}</div>',
+        '<div class="label-banner label-banner--{}" role="note" aria-label="Page classification" title="{}">{}</div>',
         level_class(spec),
+        full,
         marking,
     )

@@ -11,7 +11,8 @@ from functools import cache
 
 from lxml import etree
 
-from comity.core.access import CategorySpec, CategoryType, LabelSpec
+from comity.core.access import CategoryType, LabelSpec
+from comity.core.spif import hardened_parser, refuse_dtd
 from comity.data import PACKAGE_DATA
 
 NS = "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
@@ -79,30 +80,43 @@ def _category_type(raw: str) -> CategoryType:
         raise LabelXMLError(f"unknown category type {collapsed[:40]!r}") from exc
 
 
-def from_xml(text: str | bytes, *, rank_of: dict[tuple[str, str], int]) -> LabelSpec:
-    """Parse and validate label XML; ``rank_of`` maps (policy, classification) to its rank."""
+def _parse(text: str | bytes) -> etree._Element:
+    """The document's root, parsed without entities, DTDs or network (an XML bomb or an
+    external entity is refused, never expanded)."""
     try:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True)
-        element = etree.fromstring(text.encode() if isinstance(text, str) else text, parser)
+        data = text.encode() if isinstance(text, str) else text
+        tree = etree.fromstring(data, hardened_parser()).getroottree()
+        refuse_dtd(tree, "label XML")
     except UnicodeEncodeError as exc:  # a str holding a lone surrogate (from a JSON escape)
         raise LabelXMLError("label XML is not valid Unicode text") from exc
     except etree.XMLSyntaxError as exc:
         raise LabelXMLError(f"label XML is not well formed: {exc}") from exc
-    validate(element)
+    except ValueError as exc:  # the DTD refusal, or a str with an encoding declaration
+        raise LabelXMLError(str(exc)) from exc
+    return tree.getroot()
+
+
+def from_xml(text: str | bytes, *, rank_of: dict[tuple[str, str], int]) -> LabelSpec:
+    """Parse and validate label XML; ``rank_of`` maps (policy, classification) to its rank.
+
+    The document is a bare STANAG 4774 label (``ConfidentialityLabel`` or one of the NCMS
+    label elements) or a STANAG 4778 ``BindingInformation`` carrying one (``core.label_import``),
+    under any namespace prefixes.
+    """
+    from comity.core import label_import  # it reads this module's schema and errors
+
+    element = label_import.label_element(_parse(text))
+    label_import.check_required_parts(element)
     info = element.find(f"{_Q}ConfidentialityInformation")
-    if info is None:  # pragma: no cover - the schema requires it
-        raise LabelXMLError("label XML has no ConfidentialityInformation")
-    policy = (info.findtext(f"{_Q}PolicyIdentifier") or "").strip()
+    identifier = None if info is None else info.find(f"{_Q}PolicyIdentifier")
+    if info is None or identifier is None:  # pragma: no cover - check_required_parts refuses it
+        raise LabelXMLError("label XML has no PolicyIdentifier")
+    policy = label_import.policy_name(identifier)
     classification = (info.findtext(f"{_Q}Classification") or "").strip()
     if (policy, classification) not in rank_of:
         raise LabelXMLError(f"unknown policy/classification {policy} {classification}")
     categories = tuple(
-        CategorySpec(
-            tag_name=c.get("TagName", ""),
-            type=_category_type(c.get("Type", "")),
-            values=frozenset((v.text or "").strip() for v in c),
-        )
-        for c in info.findall(f"{_Q}Category")
+        label_import.category(policy, c, _category_type(c.get("Type", ""))) for c in info.findall(f"{_Q}Category")
     )
     created_text = (element.findtext(f"{_Q}CreationDateTime") or "").strip()
     try:

@@ -27,6 +27,7 @@ from comity.core.access import (
     CategoryType,
     LabelSpec,
 )
+from comity.core.markings import validate_against_policy
 from comity.core.models import (
     CategoryTag,
     Classification,
@@ -55,6 +56,16 @@ MARKING_OVERRIDES = {("NATO", "TOP SECRET"): "COSMIC TOP SECRET", (PUBLIC_POLICY
 
 class LabelError(ValueError):
     """A label that the loaded policies or the registry do not allow."""
+
+
+class LabelPolicyError(LabelError):
+    """A label that breaks its policy's SPIF rules (``core.markings.validate_against_policy``);
+    ``reasons`` lists every rule it breaks. A ``LabelError``, so every path that refuses a bad
+    label (the API's 400, the forms, the imports) refuses this one the same way."""
+
+    def __init__(self, policy: str, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(f"label is not valid under policy {policy}: {'; '.join(reasons)}")
 
 
 def classification_marking(policy: str, classification: str) -> str:
@@ -173,7 +184,8 @@ def known_nations() -> set[str]:
 
 
 def validate_spec(spec: LabelSpec) -> LabelSpec:
-    """Check a label against the policy (classification, tags, tag types) and the registry.
+    """Check a label against the policy (classification, tags, tag types), the registry and the
+    rules of the policy's SPIF (required and excluded categories and classifications).
 
     Returns the spec with its rank and category types taken from the policy, so a caller cannot
     smuggle a RESTRICTIVE tag in as PERMISSIVE.
@@ -200,7 +212,11 @@ def validate_spec(spec: LabelSpec) -> LabelSpec:
         if unknown:
             raise LabelError(f"category {category.tag_name!r} does not allow {', '.join(unknown)}")
         checked.append(CategorySpec(category.tag_name, CategoryType(tag.type), category.values))
-    return LabelSpec(spec.policy, spec.classification, rank, tuple(checked), spec.created)
+    result = LabelSpec(spec.policy, spec.classification, rank, tuple(checked), spec.created)
+    reasons = validate_against_policy(result)
+    if reasons:
+        raise LabelPolicyError(spec.policy, reasons)
+    return result
 
 
 @transaction.atomic

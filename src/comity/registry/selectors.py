@@ -127,6 +127,15 @@ def designations_on(states: Iterable[State], day: date) -> dict[int, Designation
     return {state.pk: book.on(state, day) for state in states}
 
 
+def names_on(codes: Iterable[str], day: date) -> dict[str, str]:
+    """The names in force on ``day`` of the states with these ISO alpha-3 codes, in their order;
+    a code the registry does not know is left out."""
+    codes = list(codes)
+    states = {state.iso3: state for state in State.objects.filter(iso3__in=codes)}
+    designations = designations_on(states.values(), day)
+    return {code: designations[states[code].pk].name for code in codes if code in states}
+
+
 def date_text(day: date | None, precision: str) -> str | None:
     """A date as precise as its source: ``2005-02`` for a month, never an invented day."""
     if day is None:

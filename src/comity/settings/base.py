@@ -177,10 +177,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     # Attachments' bytes (core/attachments): outside MEDIA_ROOT, never served by URL, only through
-    # the download views that check the label. Owner-only file modes. A deployment may name another
-    # backend here (an encrypting one) without touching the code.
+    # the download views that check the label. Sealed (core/crypto/storage.py: AES-256-GCM, a data
+    # key per file), so the files on disk are ciphertext. Owner-only file modes.
     "attachments": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "comity.core.crypto.storage.EncryptedFileSystemStorage",
         "OPTIONS": {
             "location": env_str("COMITY_ATTACHMENTS_DIR", str(DATA_DIR / "attachments")),
             "file_permissions_mode": 0o600,
@@ -189,6 +189,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Encryption at rest (core/crypto, docs/crypto.md): the key provider, by import path, and the key
+# file the default provider uses when COMITY_MASTER_KEY is not set (made owner-only on first use).
+COMITY_KEY_PROVIDER = "comity.core.crypto.providers.default_provider"
+COMITY_KEY_FILE = env_str("COMITY_KEY_FILE", str(DATA_DIR / "keys.json"))
 # The largest attachment accepted, in bytes (20 MiB by default); a larger one is refused by name.
 COMITY_ATTACHMENT_MAX_BYTES = env_int("COMITY_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 

@@ -23,9 +23,12 @@ SECRET_KEY = env_str("COMITY_SECRET_KEY")
 DEBUG = False
 WHITENOISE_USE_FINDERS = False
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405 (the sealed attachments storage stays)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Master and signing keys from the environment only (COMITY_MASTER_KEY, COMITY_SIGNING_KEY): a
+# production key never lies in the data directory beside the database (docs/crypto.md).
+COMITY_KEY_PROVIDER = "comity.core.crypto.providers.EnvironmentKeyProvider"
 
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,6 +1,6 @@
 """The AM&E API: measurements of indicators (read, enter, change) and an objective's progress.
 
-Reads go through ``assessment.selectors``: a measurement is listed only when the caller may see
+Reads go through ``assessment.objective_selectors``: a measurement is listed only when the caller may see
 it, its objective and all its evidence, and an objective's progress is computed from exactly
 those, with ``computed_from`` saying so in every answer. Writes call the services the pages
 call; a hidden indicator, report, engagement or document is refused in the words of a missing one.
@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from comity.assessment import selectors, services
+from comity.assessment import objective_selectors, services
 from comity.assessment.choices import ProgressStatus
 from comity.assessment.models import Measurement
 from comity.core.api.relations import request_user
@@ -80,7 +80,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, measurement: Measurement) -> list[dict[str, str]]:
-        return [{"kind": e.kind, "text": e.text, "url": e.url} for e in selectors.evidence_of(measurement)]
+        return [{"kind": e.kind, "text": e.text, "url": e.url} for e in objective_selectors.evidence_of(measurement)]
 
     def _user(self) -> Any:
         return request_user(self.context)
@@ -95,7 +95,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
     def validate_report(self, key: str) -> AfterActionReport | None:
         if not key:
             return None
-        report = selectors.evidence_reports(self._user()).filter(engagement__key=key).first()
+        report = objective_selectors.evidence_reports(self._user()).filter(engagement__key=key).first()
         if report is None:
             raise serializers.ValidationError(services.NO_EVIDENCE.format(what="after-action report"))
         return report
@@ -149,7 +149,8 @@ class MeasurementViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Measurement]:
-        return selectors.measurements_visible(self.request.user).order_by("indicator__objective__code", "date", "pk")
+        visible = objective_selectors.measurements_visible(self.request.user)
+        return visible.order_by("indicator__objective__code", "date", "pk")
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
@@ -206,7 +207,7 @@ class IndicatorProgressSerializer(serializers.Serializer):
         help_text="The ids of the measurements the figure is computed from."
     )
 
-    def get_measurements(self, item: selectors.IndicatorProgress) -> list[int]:
+    def get_measurements(self, item: objective_selectors.IndicatorProgress) -> list[int]:
         return [m.pk for m in item.measurements]
 
 
@@ -217,8 +218,8 @@ class ObjectiveProgressSerializer(serializers.Serializer):
     computed_from = serializers.SerializerMethodField(help_text="Always the same words, whatever is hidden.")
     indicators = IndicatorProgressSerializer(many=True)
 
-    def get_computed_from(self, page: selectors.ObjectivePage) -> str:
-        return selectors.COMPUTED_FROM
+    def get_computed_from(self, page: objective_selectors.ObjectivePage) -> str:
+        return objective_selectors.COMPUTED_FROM
 
 
 class ObjectiveProgressView(APIView):
@@ -226,4 +227,4 @@ class ObjectiveProgressView(APIView):
 
     @extend_schema(responses=ObjectiveProgressSerializer)
     def get(self, request: Request, code: str) -> Response:
-        return Response(ObjectiveProgressSerializer(selectors.objective_page(request.user, code)).data)
+        return Response(ObjectiveProgressSerializer(objective_selectors.objective_page(request.user, code)).data)

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.test import Client
 
-from comity.assessment import selectors, services
+from comity.assessment import objective_selectors, services
 from comity.assessment.choices import MeasurementOrigin, ProgressStatus
 from comity.assessment.models import Measurement
 from comity.core.labels import label_from_marking, public_label
@@ -358,8 +358,8 @@ def test_the_figure_is_computed_from_what_the_viewer_may_see_and_names_nothing_e
     _measure(world, 5, date(2025, 1, 1), report=world.report)
     hidden = _measure(world, 90, date(2025, 6, 1), label=SECRET_NLD, engagement=world.secret_exercise)
     today = date(2026, 1, 1)
-    nld = selectors.indicators_progress(world.nld, [world.objective], today)[world.objective.pk][0]
-    fin = selectors.indicators_progress(world.fin, [world.objective], today)[world.objective.pk][0]
+    nld = objective_selectors.indicators_progress(world.nld, [world.objective], today)[world.objective.pk][0]
+    fin = objective_selectors.indicators_progress(world.fin, [world.objective], today)[world.objective.pk][0]
     assert nld.progress.status is ProgressStatus.ON_TRACK and len(nld.measurements) == 2
     assert fin.progress.status is ProgressStatus.OFF_TRACK and len(fin.measurements) == 1
 
@@ -372,7 +372,7 @@ def test_the_figure_is_computed_from_what_the_viewer_may_see_and_names_nothing_e
         f"/api/assessment/measurements/?objective={world.objective.code}",
     ]
     with_hidden = [_page(fin_client, url) for url in urls]
-    assert selectors.COMPUTED_FROM in with_hidden[1] and HIDDEN_TITLE not in "".join(with_hidden)
+    assert objective_selectors.COMPUTED_FROM in with_hidden[1] and HIDDEN_TITLE not in "".join(with_hidden)
     assert HIDDEN_TITLE in _page(_client(world.nld), urls[1])
     assert fin_client.get(f"/api/assessment/measurements/{hidden.pk}/").status_code == 404
     Measurement.objects.filter(pk=hidden.pk).delete()
@@ -383,15 +383,15 @@ def test_evidence_raised_out_of_sight_takes_its_measurement_with_it(world: World
     """A measurement under a label the viewer reads, whose evidence is later relabelled above
     them, is hidden with its evidence."""
     measurement = _measure(world, 10, date(2025, 1, 1), engagement=world.public_exercise)
-    assert selectors.measurements_visible(world.fin).filter(pk=measurement.pk).exists()
+    assert objective_selectors.measurements_visible(world.fin).filter(pk=measurement.pk).exists()
     Exercise.objects.filter(pk=world.public_exercise.pk).update(label=label_from_marking(SECRET_NLD))
-    assert not selectors.measurements_visible(world.fin).filter(pk=measurement.pk).exists()
-    assert selectors.measurements_visible(world.nld).filter(pk=measurement.pk).exists()
+    assert not objective_selectors.measurements_visible(world.fin).filter(pk=measurement.pk).exists()
+    assert objective_selectors.measurements_visible(world.nld).filter(pk=measurement.pk).exists()
 
 
 def test_an_objective_under_a_hidden_parent_stands_at_the_top_unnamed(world: World) -> None:
     Objective.objects.filter(pk=world.line.pk).update(label=label_from_marking(SECRET_NLD))
-    roots = {node.objective.code for node in selectors.objectives_tree(world.fin)}
+    roots = {node.objective.code for node in objective_selectors.objectives_tree(world.fin)}
     assert "ame-objective" in roots and "ame-line" not in roots
     page = _page(_client(world.fin), f"/assessment/objectives/{world.objective.code}/")
     assert "Staffs that work together" not in page and "ame-line" not in page
@@ -465,7 +465,7 @@ def test_api_lists_enters_changes_and_reports_progress(world: World) -> None:
         == 403
     )
     progress = client.get("/api/assessment/objectives/ame-objective/progress/").json()
-    assert progress["computed_from"] == selectors.COMPUTED_FROM
+    assert progress["computed_from"] == objective_selectors.COMPUTED_FROM
     assert progress["indicators"][0]["measurements"] == [body["id"]]
     assert progress["indicators"][0]["latest"] == {"date": "2025-01-01", "value": 35.0}
     assert client.get("/api/assessment/measurements/?objective=ame-objective").json()["count"] == 1
@@ -489,7 +489,7 @@ def test_a_document_is_evidence_only_for_who_may_read_it_and_its_record(world: W
     with pytest.raises(services.MeasurementError, match=f"at least {SECRET_NLD}"):
         _measure(world, 20, date(2025, 1, 1), attachment=document)
     made = _measure(world, 20, date(2025, 1, 1), label=SECRET_NLD, attachment=document)
-    links = selectors.evidence_of(selectors.measurement_or_404(world.nld, made.pk))
+    links = objective_selectors.evidence_of(objective_selectors.measurement_or_404(world.nld, made.pk))
     assert [(link.kind, link.text) for link in links] == [("Document", "minutes.txt")]
     assert links[0].url == f"/attachments/{document.pk}/download/"
 
@@ -525,6 +525,7 @@ def test_the_tree_grows_on_the_pages_through_the_services(world: World) -> None:
     assert client.post("/assessment/new-objective/", line).status_code == 302
     made = Objective.objects.get(code="ame-page-line")
     assert (made.owner, made.parent.code, made.title) == ("NLD", "partnerships", "<i>Hostile</i> line")
+    assert 'href="/assessment/objectives/"' in _page(client, "/assessment/")
     tree = _page(client, "/assessment/objectives/")
     assert "&lt;i&gt;Hostile&lt;/i&gt; line" in tree and 'id="add-objective"' in tree
     # A parent hidden from the writer is refused as a missing one, word for word.

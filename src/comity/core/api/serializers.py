@@ -10,6 +10,7 @@ from rest_framework import serializers
 from comity.core.banner import label_spec
 from comity.core.label_xml import to_xml
 from comity.core.labels import spec_to_dict
+from comity.core.markings import LANGUAGES, display_marking
 from comity.core.models import AuditEntry, CategoryTag, ConfidentialityLabel, User
 
 LABEL_SCHEMA = {
@@ -54,11 +55,17 @@ class LabelField(serializers.Field):
 
 class ConfidentialityLabelSerializer(serializers.ModelSerializer):
     label = serializers.SerializerMethodField()
+    display_markings = serializers.SerializerMethodField()
     xml = serializers.SerializerMethodField()
 
     class Meta:
         model = ConfidentialityLabel
-        fields = ["id", "marking", "label", "xml"]
+        fields = ["id", "marking", "display_markings", "label", "xml"]
+
+    def get_display_markings(self, obj: ConfidentialityLabel) -> dict[str, str]:
+        """The SPIF's full marking in each language (``marking`` is the compact form)."""
+        spec = label_spec(obj)
+        return {lang: display_marking(spec, lang) for lang in LANGUAGES}
 
     @extend_schema_field(LABEL_SCHEMA)
     def get_label(self, obj: ConfidentialityLabel) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from comity.core.attachments import services
 from comity.core.attachments.files import attachment_storage
 from comity.core.attachments.selectors import MISSING, BadReferenceError, attachment_or_404, record_from_reference
+from comity.core.crypto.errors import CryptoError
 from comity.core.labels import LabelError, label_from_marking
 from comity.core.models import Attachment
 from comity.core.permissions import WriteDenied
@@ -30,11 +31,17 @@ logger = logging.getLogger(__name__)
 
 def download_response(attachment: Attachment) -> FileResponse:
     """The file, streamed, as a download that no browser renders in place or re-types: marked
-    with the attachment's label. A file the storage has lost answers like a missing attachment."""
+    with the attachment's label. A file the storage has lost, or whose sealed bytes do not open
+    (changed on disk, copied from another attachment, its key gone), answers like a missing
+    attachment; the second is logged as an error, since it means the store was tampered with
+    or its keys are misconfigured."""
     try:
         handle = attachment_storage().open(attachment.storage_name, "rb")
     except FileNotFoundError as exc:
         logger.warning("attachment %s: its file %s is missing from the storage", attachment.pk, attachment.storage_name)
+        raise Http404(MISSING) from exc
+    except CryptoError as exc:
+        logger.error("attachment %s: its file %s does not open: %s", attachment.pk, attachment.storage_name, exc)
         raise Http404(MISSING) from exc
     response = FileResponse(
         handle, as_attachment=True, filename=attachment.filename, content_type=attachment.media_type

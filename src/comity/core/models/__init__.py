@@ -1,9 +1,10 @@
 """Core models: security policies and labels, users and clearances, the change log, idempotency keys,
-attachments."""
+attachments, data keys."""
 
 from comity.core.models.attachments import Attachment
 from comity.core.models.audit import AuditEntry
 from comity.core.models.base import LabelledModel, LabelledQuerySet
+from comity.core.models.crypto import DataKey
 from comity.core.models.idempotency import IdempotencyKey
 from comity.core.models.labels import (
     CategoryTag,
@@ -24,6 +25,7 @@ __all__ = [
     "Classification",
     "Clearance",
     "ConfidentialityLabel",
+    "DataKey",
     "IdempotencyKey",
     "LabelCategory",
     "LabelCategoryValue",

@@ -15,9 +15,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[4] / "bench" / "crash_bench.py"
 
 
+@pytest.mark.database_url
 def test_no_acknowledged_write_is_lost_when_the_server_is_killed() -> None:
     url = os.environ.get("COMITY_DATABASE_URL", "")
     database = url if url.startswith("postgres") else "sqlite"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from comity.assessment.selectors import measurements_visible
+from comity.assessment.objective_selectors import measurements_visible
 from comity.core.models import User
 from comity.core.steps import demo_steps_run
 from comity.engagements.models import Engagement

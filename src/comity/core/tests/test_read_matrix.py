@@ -327,7 +327,15 @@ READ_URLS: dict[str, list[str]] = {
     "events/alliance/": ["/events/alliance/"],
     "events/tension/": ["/events/tension/"],
     "events/alerts/": ["/events/alerts/"],
+    "assessment/": ["/assessment/"],
     "assessment/burden/": ["/assessment/burden/?year=2019", "/assessment/burden/"],
+    "assessment/cohesion/": ["/assessment/cohesion/?year=2010&with=RUS,UKR", "/assessment/cohesion/"],
+    "assessment/interoperability/": ["/assessment/interoperability/", "/assessment/interoperability/?year=2020"],
+    "assessment/scorecard/": ["/assessment/scorecard/?year=2018&normalisation=rank"],
+    "assessment/report/": ["/assessment/report/?year=2019"],
+    "assessment/cooperation/": ["/assessment/cooperation/?freq=month&with=GEO"],
+    "assessment/posture/": ["/assessment/posture/"],
+    "assessment/partnerships/": ["/assessment/partnerships/"],
     "api/core/me/": ["/api/core/me/"],
     "api/core/labels/$": ["/api/core/labels/?limit=1000"],
     "api/core/labels/(?P<pk>[^/.]+)/$": [],  # labels are read by id below: a label is not a record
@@ -399,6 +407,10 @@ READ_URLS: dict[str, list[str]] = {
     "api/events/alerts/": ["/api/events/alerts/"],
     "api/events/tension/": ["/api/events/tension/?period=2014"],
     "api/assessment/burden/": ["/api/assessment/burden/?year=2019"],
+    "api/assessment/cohesion/": ["/api/assessment/cohesion/?year=2019"],
+    "api/assessment/interoperability/": ["/api/assessment/interoperability/"],
+    "api/assessment/scorecard/": ["/api/assessment/scorecard/?year=2017"],
+    "api/assessment/cooperation/": ["/api/assessment/cooperation/"],
     "assessment/objectives/": ["/assessment/objectives/"],
     "assessment/new-objective/": ["/assessment/new-objective/"],
     "assessment/objectives/<slug:code>/indicators/add/": ["{objective}/assessment/objectives/{ref}/indicators/add/"],
@@ -425,7 +437,10 @@ READ_URLS: dict[str, list[str]] = {
     "api/desk/": ["/api/desk/", "/api/desk/?all=true"],
 }
 #: Routes that show no record: the sign-in form and the API's schema and its docs page.
-EXEMPT = ("accounts/login/", "api/schema/", "api/docs/", "admin/")
+#: Routes this matrix does not request, each checked elsewhere: the report's PDF is the report page's
+#: body laid out by WeasyPrint (2 s a request), so the page stands for it here and
+#: ``assessment/tests/test_report.py`` reads two readers' PDFs for what the page shows.
+EXEMPT = ("accounts/login/", "api/schema/", "api/docs/", "admin/", "assessment/report/pdf/")
 
 #: Lists whose count and content are compared with the rule: URL, kind of record, JSON or page.
 COUNTED = [

@@ -35,6 +35,7 @@ def test_production_settings_pass_check_deploy(tmp_path: Path) -> None:
     assert "no issues" in result.stdout
 
 
+@pytest.mark.database_url
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "COMITY_SECRET_KEY"}
     env.update({"DJANGO_SETTINGS_MODULE": "comity.settings.production", "COMITY_DATA_DIR": str(tmp_path)})

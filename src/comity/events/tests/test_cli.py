@@ -90,6 +90,7 @@ def test_membership_selector_reads_the_registry(loaded: Path, membership_rows: o
     )
 
 
+@pytest.mark.database_url
 def test_console_script_end_to_end(tmp_path: Path) -> None:
     """The installed ``comity`` script: setup, ingest (no progress on stdout), series."""
     script = Path(sys.executable).with_name("comity")

@@ -112,6 +112,7 @@ def test_core_endpoints(api: Client) -> None:
     first = labels["results"][0]
     detail = api.get(f"/api/core/labels/{first['id']}/").json()
     assert detail["xml"].startswith("<?xml") and "ConfidentialityLabel" in detail["xml"]
+    assert set(detail["display_markings"]) == {"en", "fr"}
     assert api.get("/api/core/audit/", {"object_type": "state", "limit": 1}).json()["count"] >= 252
 
 
