@@ -4,6 +4,7 @@ from comity.assessment import (
     cohesion_views,
     cooperation_views,
     interoperability_views,
+    objective_views,
     partnership_views,
     posture_views,
     report_views,
@@ -23,4 +24,9 @@ urlpatterns = [
     path("partnerships/", partnership_views.partnerships, name="partnerships"),
     path("report/", report_views.report, name="report"),
     path("report/pdf/", report_views.report_download, name="report-pdf"),
+    path("objectives/", objective_views.objectives_tree, name="objectives"),
+    path("new-objective/", objective_views.objective_add, name="objective-add"),
+    path("objectives/<slug:code>/", objective_views.objective_detail, name="objective"),
+    path("objectives/<slug:code>/measurements/add/", objective_views.measurement_add, name="measurement-add"),
+    path("objectives/<slug:code>/indicators/add/", objective_views.indicator_add, name="indicator-add"),
 ]

@@ -40,6 +40,17 @@ class Objective(LabelledModel):
     description = models.TextField(blank=True)
     level = models.CharField(max_length=16, choices=ObjectiveLevel.choices, default=ObjectiveLevel.OBJECTIVE)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    state = models.ForeignKey(
+        State,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The nation or partner the objective is about, if it is about one.",
+    )
+    region = models.CharField(
+        max_length=64, blank=True, help_text="The region the objective is about, in words (e.g. Black Sea)."
+    )
 
     class Meta:
         ordering = ["code"]

@@ -1,6 +1,17 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from comity.assessment.api import cohesion_views, cooperation_views, interoperability_views, scorecard_views, views
+from comity.assessment.api import (
+    cohesion_views,
+    cooperation_views,
+    interoperability_views,
+    objectives,
+    scorecard_views,
+    views,
+)
+
+router = SimpleRouter()
+router.register("measurements", objectives.MeasurementViewSet, basename="measurement")
 
 app_name = "assessment-api"
 urlpatterns = [
@@ -9,4 +20,6 @@ urlpatterns = [
     path("interoperability/", interoperability_views.InteroperabilityView.as_view(), name="interoperability"),
     path("scorecard/", scorecard_views.ScorecardView.as_view(), name="scorecard"),
     path("cooperation/", cooperation_views.CooperationView.as_view(), name="cooperation"),
+    path("objectives/<slug:code>/progress/", objectives.ObjectiveProgressView.as_view(), name="objective-progress"),
+    *router.urls,
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from comity.assessment.objective_selectors import measurements_visible
 from comity.core.models import User
 from comity.core.steps import demo_steps_run
 from comity.engagements.models import Engagement
@@ -18,9 +19,10 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_users_see_different_things_and_reruns_change_nothing(settings: Any, tmp_path: Path) -> None:
     settings.DATA_DIR = tmp_path
-    (first,) = demo_steps_run()
+    first, measured = demo_steps_run()
     assert first.startswith("event samples ingested: ") and first != "event samples ingested: 0 new events"
-    assert demo_steps_run() == ["event samples ingested: 0 new events"]
+    assert measured == "assessment: 13 demo measurements"  # 11 computed from NATO's tables, 2 illustrative
+    assert demo_steps_run() == ["event samples ingested: 0 new events", measured]
     analyst, attache, guest = (User.objects.get(username=n) for n in ("analyst.nld", "attache.fin", "guest"))
 
     def notes(user: User) -> set[str]:
@@ -33,4 +35,10 @@ def test_demo_users_see_different_things_and_reruns_change_nothing(settings: Any
     assert demo_engagements(guest) == set()
     assert demo_engagements(attache) == {"demo-restricted-staff-exercise", "demo-nordic-table-top"}
     assert "demo-secret-planning-conference" in demo_engagements(analyst)
+    staff = User.objects.get(username="staff.nato")
+    illustrative = [
+        measurements_visible(u).filter(indicator__objective__code="demo-nld-procedures").count()
+        for u in (analyst, staff, attache)
+    ]
+    assert illustrative == [2, 1, 0]  # their evidence: NATO SECRET REL TO NLD, NATO CONFIDENTIAL REL TO NATO
     assert sum(r["events"] for r in store_summary(analyst)) > sum(r["events"] for r in store_summary(guest)) > 0

@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
+from comity.assessment.models import Measurement
 from comity.core.labels import label_from_marking
 from comity.core.models import Attachment, AuditEntry, LabelledModel
 from comity.core.testing.factories import make_user
@@ -16,6 +17,7 @@ from comity.engagements.models import (
     AfterActionReport,
     Engagement,
     Exercise,
+    Indicator,
     MenuItem,
     Objective,
     PartnerProgramme,
@@ -98,6 +100,8 @@ ENDPOINTS += [
         make=make_objective,
         api_list="/api/engagements/objectives/",
         api_detail="/api/engagements/objectives/{obj.code}/",
+        page_list="/assessment/objectives/",
+        page_detail="/assessment/objectives/{obj.code}/",
     ),
 ]
 
@@ -218,6 +222,31 @@ ENDPOINTS.append(
         make=make_attachment_record,
         api_list="/api/core/attachments/",
         api_detail="/api/core/attachments/{obj.pk}/",
+    )
+)
+
+
+def make_measurement_record() -> Measurement:
+    """A measurement under the matrix label on a PUBLIC objective, its evidence an exercise under it."""
+    objective = Objective.objects.create(code="matrix-measured", title="Measured", label=label_from_marking("PUBLIC"))
+    exercise = make_exercise("matrix-evidence", title="Evidence", label=MATRIX_LABEL, start_date="2020-01-01")
+    return Measurement.objects.create(
+        indicator=Indicator.objects.create(objective=objective, name="Indicator"),
+        date="2020-01-02",
+        value=1,
+        engagement=exercise,
+        note=MATRIX_MARKER,
+        label=label_from_marking(MATRIX_LABEL),
+    )
+
+
+ENDPOINTS.append(
+    LabelledEndpoints(
+        model=Measurement,
+        make=make_measurement_record,
+        api_list="/api/assessment/measurements/",
+        api_detail="/api/assessment/measurements/{obj.pk}/",
+        page_list="/assessment/objectives/matrix-measured/",
     )
 )
 

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.test import Client
 
+from comity.assessment.models import Measurement
 from comity.core.labels import label_from_marking
 from comity.core.models import Attachment, ConfidentialityLabel, User
 from comity.core.selectors import labels_visible_to, subject_for
@@ -47,6 +48,7 @@ from comity.engagements.models import (
     Engagement,
     EngagementParticipant,
     Exercise,
+    Indicator,
     MenuItem,
     Objective,
     ObjectiveAchievement,
@@ -217,6 +219,22 @@ def _build() -> World:
         )
         ObjectiveAchievement.objects.create(report=report, objective=objective, rating="achieved")
         records.append(Record(marker(index, "R"), label.pk, "report", exercise.key))
+        # A measurement of the objective, its evidence the report, under their label (W).
+        measurement = Measurement.objects.create(
+            indicator=Indicator.objects.create(
+                objective=objective, name=marker(index, "V"), baseline=0, target=1, due=day
+            ),
+            date=day,
+            value=1,
+            report=report,
+            note=marker(index, "W"),
+            label=label,
+            owner="NLD",
+        )
+        records += [
+            Record(marker(index, "W"), label.pk, "measurement", str(measurement.pk)),
+            Record(marker(index, "V"), label.pk, "indicator", str(measurement.indicator_id)),
+        ]
         higher = marking.replace(marking.partition(" REL TO ")[0], "NATO SECRET") if marking != "PUBLIC" else marking
         if higher != marking:
             agreement = Engagement.objects.get(key=f"rm-agreements-{index}")
@@ -399,6 +417,20 @@ READ_URLS: dict[str, list[str]] = {
     "api/assessment/interoperability/": ["/api/assessment/interoperability/"],
     "api/assessment/scorecard/": ["/api/assessment/scorecard/?year=2017"],
     "api/assessment/cooperation/": ["/api/assessment/cooperation/"],
+    "assessment/objectives/": ["/assessment/objectives/"],
+    "assessment/new-objective/": ["/assessment/new-objective/"],
+    "assessment/objectives/<slug:code>/indicators/add/": ["{objective}/assessment/objectives/{ref}/indicators/add/"],
+    "assessment/objectives/<slug:code>/": ["{objective}/assessment/objectives/{ref}/"],
+    "assessment/objectives/<slug:code>/measurements/add/": [
+        "{objective}/assessment/objectives/{ref}/measurements/add/"
+    ],
+    "api/assessment/objectives/<slug:code>/progress/": ["{objective}/api/assessment/objectives/{ref}/progress/"],
+    "api/assessment/measurements/$": [
+        "/api/assessment/measurements/?limit=1000",
+        "/api/assessment/measurements/?objective=rm-o-0&limit=1000",
+    ],
+    "api/assessment/measurements/(?P<pk>[^/.]+)/$": ["{measurement}/api/assessment/measurements/{ref}/"],
+    "api/engagements/indicators/(?P<pk>[^/.]+)/$": ["{indicator}/api/engagements/indicators/{ref}/"],
     "engagements/records/<slug:key>/report/": ["{report}/engagements/records/{ref}/report/"],
     "engagements/records/<slug:key>/report/edit/": [
         "{report}/engagements/records/{ref}/report/edit/",
@@ -428,6 +460,7 @@ COUNTED = [
     *((f"/api/engagements/{prefix}/?q=RM&limit=1000", prefix) for prefix in KIND_PREFIXES),
     ("/api/engagements/reports/?limit=1000", "report"),
     ("/api/core/attachments/?limit=1000", "attachment"),
+    ("/api/assessment/measurements/?limit=1000", "measurement"),
 ]
 
 

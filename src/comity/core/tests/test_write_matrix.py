@@ -26,6 +26,8 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
+from comity.assessment.models import Measurement
+from comity.assessment.services import Evidence, measurement_create
 from comity.core.attachments.services import attachment_upload
 from comity.core.labels import label_from_marking
 from comity.core.models import Attachment, AuditEntry, ConfidentialityLabel, RoleAssignment, User
@@ -40,11 +42,14 @@ from comity.engagements.models import (
     AfterActionReport,
     Engagement,
     EngagementParticipant,
+    Indicator,
+    Objective,
     ObjectiveAchievement,
     ParticipantFeedback,
     ProgrammeActivity,
     ReportObservation,
 )
+from comity.engagements.objectives import IndicatorInput, ObjectiveInput, indicator_create, objective_create
 from comity.engagements.tests.factories import make_menu_item, make_programme
 from comity.engagements.tests.helpers import EXAMPLES, PAGE_KINDS, create
 from comity.planning.tests.instances import baltic, exercises
@@ -168,7 +173,31 @@ def _world(tmp_path: Path) -> World:
     prime.activity_register(acting_user=world.people["editor"], activity=steps["report"], personnel=3)
     ProgrammeActivity.objects.filter(pk=steps["report"].pk).update(status=Status.COMPLETED)
     _report_world(world, proposer)
+    _measurement_world(world)
     return world
+
+
+def _measurement_world(world: World) -> None:
+    """A PUBLIC NLD objective with an indicator and one measurement (its evidence the NLD exercise)."""
+    editor = world.people["editor"]
+    objective = objective_create(
+        acting_user=editor,
+        code="wm-objective",
+        values=ObjectiveInput(
+            title="Matrix objective", parent=Objective.objects.get(code="interoperability"), level="line_of_effort"
+        ),
+        label=label_from_marking("PUBLIC"),
+    )
+    indicator = indicator_create(acting_user=editor, objective=objective, values=IndicatorInput(name="Matrix"))
+    measurement = measurement_create(
+        acting_user=editor,
+        indicator=indicator,
+        day=date(2024, 1, 1),
+        value=1,
+        evidence=Evidence(engagement=Engagement.objects.get(key=world.keys["exercises"])),
+        label=label_from_marking("PUBLIC"),
+    )
+    world.ids["indicator"], world.ids["measurement"] = indicator.pk, measurement.pk
 
 
 def _report_world(world: World, proposer: Client) -> None:
@@ -201,6 +230,9 @@ def _fingerprint() -> tuple[Any, ...]:
         ReportObservation,
         ParticipantFeedback,
         Attachment,
+        Objective,
+        Indicator,
+        Measurement,
     )
     rows = tuple(tuple(model.objects.order_by("pk").values_list()) for model in models)
     return (*rows, AuditEntry.objects.count(), ConfidentialityLabel.objects.count())
@@ -581,6 +613,132 @@ SCENARIOS: list[Scenario] = [
         frozenset(NLD_EDITORS),
     ),
 ]
+
+
+def _measurement_body(world: World) -> dict[str, Any]:
+    evidence = world.keys["exercises"]
+    return {"indicator": world.ids["indicator"], "date": "2024-02-01", "value": 2, "engagement": evidence}
+
+
+def _measurement_api_create(client: Client, world: World, who: str) -> Any:
+    return _json(client, "post", "/api/assessment/measurements/", {**_measurement_body(world), "label": "PUBLIC"})
+
+
+def _measurement_api_patch(client: Client, world: World, who: str) -> Any:
+    return _json(client, "patch", f"/api/assessment/measurements/{world.ids['measurement']}/", {"value": 3})
+
+
+def _measurement_page_add(client: Client, world: World, who: str) -> Any:
+    body = {f"measurement-{k}": v for k, v in _measurement_body(world).items()}
+    body["measurement-day"] = body.pop("measurement-date")
+    body["measurement-label_classification"] = "PUBLIC"
+    return client.post(reverse("assessment:measurement-add", args=["wm-objective"]), body)
+
+
+#: Measurements of an NLD objective: entered and changed by NLD's editors.
+MEASUREMENT_SCENARIOS = [
+    Scenario(
+        "measurement-api-create",
+        "api/assessment/measurements/$",
+        "POST",
+        _measurement_api_create,
+        frozenset(NLD_EDITORS),
+    ),
+    Scenario(
+        "measurement-api-patch",
+        "api/assessment/measurements/(?P<pk>[^/.]+)/$",
+        "PATCH",
+        _measurement_api_patch,
+        frozenset(NLD_EDITORS),
+    ),
+    Scenario(
+        "measurement-page-add",
+        "assessment/objectives/<slug:code>/measurements/add/",
+        "POST",
+        _measurement_page_add,
+        frozenset(NLD_EDITORS),
+    ),
+]
+
+
+def _objective_api_create(client: Client, world: World, who: str) -> Any:
+    body = {
+        "code": f"wm-new-objective-{who.replace('_', '-')}",
+        "title": "Matrix line of effort",
+        "level": "line_of_effort",
+        "parent": "interoperability",
+        "label": "PUBLIC",
+    }
+    return _json(client, "post", "/api/engagements/objectives/", body)
+
+
+def _objective_api_patch(client: Client, world: World, who: str) -> Any:
+    return _json(client, "patch", "/api/engagements/objectives/wm-objective/", {"title": "Retitled by the matrix"})
+
+
+def _indicator_api_create(client: Client, world: World, who: str) -> Any:
+    body = {"name": "Matrix indicator", "baseline": 0, "target": 10, "due": "2030-01-01"}
+    return _json(client, "post", "/api/engagements/objectives/wm-objective/indicators/", body)
+
+
+def _indicator_api_patch(client: Client, world: World, who: str) -> Any:
+    return _json(client, "patch", f"/api/engagements/indicators/{world.ids['indicator']}/", {"target": 20})
+
+
+#: Objectives and indicators: an editor creates nodes for their own scope; NLD's change NLD's.
+MEASUREMENT_SCENARIOS += [
+    Scenario("objective-api-create", "api/engagements/objectives/$", "POST", _objective_api_create, frozenset(EDITORS)),
+    Scenario(
+        "objective-api-patch",
+        "api/engagements/objectives/(?P<code>[^/.]+)/$",
+        "PATCH",
+        _objective_api_patch,
+        frozenset(NLD_EDITORS),
+    ),
+    Scenario(
+        "indicator-api-create",
+        "api/engagements/objectives/(?P<code>[^/.]+)/indicators/$",
+        "POST",
+        _indicator_api_create,
+        frozenset(NLD_EDITORS),
+    ),
+    Scenario(
+        "indicator-api-patch",
+        "api/engagements/indicators/(?P<pk>[^/.]+)/$",
+        "PATCH",
+        _indicator_api_patch,
+        frozenset(NLD_EDITORS),
+    ),
+]
+
+
+def _objective_page_create(client: Client, world: World, who: str) -> Any:
+    body = {
+        "code": f"wm-page-objective-{who.replace('_', '-')}",
+        "title": "Matrix line of effort on the page",
+        "level": "line_of_effort",
+        "parent": "interoperability",
+        "label_classification": "PUBLIC",
+    }
+    return client.post(reverse("assessment:objective-add"), body)
+
+
+def _indicator_page_add(client: Client, world: World, who: str) -> Any:
+    body = {"name": "Matrix indicator on the page", "baseline": "0", "target": "5", "due": "2030-01-01"}
+    return client.post(reverse("assessment:indicator-add", args=["wm-objective"]), body)
+
+
+MEASUREMENT_SCENARIOS += [
+    Scenario("objective-page-create", "assessment/new-objective/", "POST", _objective_page_create, frozenset(EDITORS)),
+    Scenario(
+        "indicator-page-add",
+        "assessment/objectives/<slug:code>/indicators/add/",
+        "POST",
+        _indicator_page_add,
+        frozenset(NLD_EDITORS),
+    ),
+]
+SCENARIOS += MEASUREMENT_SCENARIOS
 
 #: How a refused write may answer: a page redirects back with the reason, the API says 4xx.
 REFUSED = (302, 400, 401, 403, 404)

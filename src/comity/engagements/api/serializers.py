@@ -48,17 +48,20 @@ class ParticipantSerializer(serializers.ModelSerializer):
 class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
-        fields = ["name", "unit", "baseline", "target", "due"]
+        fields = ["id", "name", "unit", "baseline", "target", "due"]
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
     parent = VisibleSlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     indicators = IndicatorSerializer(many=True, read_only=True)
+    state = serializers.SlugRelatedField(
+        slug_field="iso3", read_only=True, allow_null=True, help_text="The nation or partner it is about (ISO3)."
+    )
     label = LabelField(read_only=True)
 
     class Meta:
         model = Objective
-        fields = ["code", "title", "description", "level", "parent", "indicators", "label"]
+        fields = ["code", "title", "description", "level", "parent", "state", "region", "owner", "indicators", "label"]
 
 
 class NamedAsOfListSerializer(serializers.ListSerializer):

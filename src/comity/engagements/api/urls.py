@@ -1,12 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from comity.engagements.api import views
+from comity.engagements.api import objectives, views
 from comity.engagements.api.kinds import ROUTES, kind_viewset
 from comity.engagements.api.reports import AfterActionReportViewSet
 
 router = SimpleRouter()
-router.register("objectives", views.ObjectiveViewSet, basename="objective")
+router.register("objectives", objectives.ObjectiveViewSet, basename="objective")
+router.register("indicators", objectives.IndicatorViewSet, basename="indicator")
 router.register("engagements", views.EngagementViewSet, basename="engagement")
 router.register("menu", views.MenuItemViewSet, basename="menuitem")
 router.register("programmes", views.PartnerProgrammeViewSet, basename="programme")

@@ -1,6 +1,7 @@
-"""Engagement API: objectives, every engagement (calendar), networks, partnership programmes.
+"""Engagement API: every engagement (calendar), networks, partnership programmes.
 
-Each kind's own endpoint (exercises, agreements, ...) is built in ``api/kinds.py``.
+Each kind's own endpoint (exercises, agreements, ...) is built in ``api/kinds.py``; the
+objectives and their indicators in ``api/objectives.py``.
 """
 
 from __future__ import annotations
@@ -26,27 +27,13 @@ from comity.engagements.api.serializers import (
     EngagementSerializer,
     MenuItemSerializer,
     NetworkParams,
-    ObjectiveSerializer,
     PartnerProgrammeSerializer,
     ProgrammeActivitySerializer,
     StepSerializer,
     network_params,
 )
 from comity.engagements.filtersets import EngagementFilter
-from comity.engagements.models import Engagement, MenuItem, Objective, PartnerProgramme, ProgrammeActivity
-
-
-class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Objective.objects.none()  # the model, for the schema (no caller there); rows: get_queryset
-    serializer_class = ObjectiveSerializer
-    lookup_field = "code"
-
-    def get_queryset(self) -> QuerySet[Objective]:
-        return (
-            Objective.objects.visible_to(self.request.user)
-            .select_related("parent", *LABEL_SELECT)
-            .prefetch_related("indicators", *LABEL_PREFETCH)
-        )
+from comity.engagements.models import Engagement, MenuItem, PartnerProgramme, ProgrammeActivity
 
 
 class EngagementViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
