@@ -23,10 +23,12 @@ from django.utils import timezone
 
 from comity.assessment import report_charts
 from comity.assessment.burden import GDP_GUIDELINE
+from comity.assessment.choices import ProgressStatus
 from comity.assessment.cohesion import GroupCohesion
 from comity.assessment.cohesion_selectors import DEFAULT_OTHERS, CohesionTable, cohesion_series, cohesion_table
 from comity.assessment.interoperability import YearNetwork, year_network
 from comity.assessment.interoperability_selectors import allies_and_partners, participations_visible
+from comity.assessment.objective_selectors import IndicatorProgress, indicators_progress, summary_status
 from comity.assessment.scorecard import RankRange
 from comity.assessment.scorecard_selectors import AllyScores, ScorecardPage, scorecard_page
 from comity.assessment.selectors import BurdenPage, burden_page
@@ -43,6 +45,8 @@ TOP_NATIONS = 10
 class ObjectiveSection:
     objective: Objective
     engagements: list[Engagement]
+    progress: list[IndicatorProgress]
+    status: ProgressStatus
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,8 @@ def _evidence(user: User | AnonymousUser, year: int) -> list[Engagement]:
 
 
 def _objectives(user: User | AnonymousUser, year: int) -> list[ObjectiveSection]:
-    """Every objective the reader may see, with the visible engagements of ``year`` that serve it."""
+    """Every objective the reader may see, with the visible engagements of ``year`` that serve it
+    and its indicators' status on 31 December from the measurements the reader may see."""
     objectives = (
         Objective.objects.visible_to(user)
         .select_related(*LABEL_SELECT)
@@ -99,8 +104,9 @@ def _objectives(user: User | AnonymousUser, year: int) -> list[ObjectiveSection]
         .prefetch_related(*LABEL_PREFETCH)
         .order_by("start_date", "key")
     )
-    with_engagements = objectives.prefetch_related(Prefetch("engagements", queryset=serving, to_attr="serving"))
-    return [ObjectiveSection(objective, list(objective.serving)) for objective in with_engagements]
+    found = list(objectives.prefetch_related(Prefetch("engagements", queryset=serving, to_attr="serving")))
+    progress = indicators_progress(user, found, date(year, 12, 31))
+    return [ObjectiveSection(o, list(o.serving), progress[o.pk], summary_status(progress[o.pk])) for o in found]
 
 
 def _cohesion_chart(series: list[dict[str, object]], others: dict[str, str]) -> str:
@@ -129,6 +135,7 @@ def build_report(user: User | AnonymousUser, year: int) -> Report:
     objectives = _objectives(user, year)
     labels = [e.label for e in evidence] + [s.objective.label for s in objectives]
     labels += [e.label for s in objectives for e in s.engagements]
+    labels += [m.label for s in objectives for p in s.progress for m in p.measurements]
     marking, _ = bound_marking(labels)
     ranked = sorted(network.nations, key=lambda n: (-n.centrality, n.iso3))[:TOP_NATIONS]
     return Report(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,12 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from pypdf import PdfReader
 
+from comity.assessment.models import Measurement
 from comity.assessment.report import build_report
 from comity.assessment.report_pdf import report_pdf
 from comity.core.labels import label_from_marking
 from comity.core.testing.factories import make_user
-from comity.engagements.models import Objective
+from comity.engagements.models import Indicator, Objective
 from comity.engagements.tests.helpers import make_exercise
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +103,23 @@ def test_cli_bad_input_exits_2(args: list[str], message: str, tmp_path: Path) ->
     with pytest.raises(CommandError, match=message) as error:
         call_command("assess", "report", *args, "--out", str(tmp_path / "r.pdf"))
     assert error.value.returncode == 2
+
+
+def test_an_objectives_measurements_are_in_the_report_of_a_reader_who_may_see_them() -> None:
+
+    objective = Objective.objects.create(
+        code="report-measured", title="Measured objective", label=label_from_marking("PUBLIC")
+    )
+    indicator = Indicator.objects.create(
+        objective=objective, name="Pelican readiness", baseline=0, target=10, due=date(2019, 12, 31)
+    )
+    evidence = make_exercise("report-evidence", start_date="2018-03-01", participants="USA;DEU", label=HIDDEN)
+    Measurement.objects.create(
+        indicator=indicator, date=date(2018, 6, 30), value=7.25, engagement=evidence, label=label_from_marking(HIDDEN)
+    )
+    inside, outside = build_report(make_user("USA", "SECRET"), 2018), build_report(make_user("DEU", "SECRET"), 2018)
+    [mine] = [s for s in inside.objectives if s.objective.code == "report-measured"]
+    [theirs] = [s for s in outside.objectives if s.objective.code == "report-measured"]
+    assert [m.value for p in mine.progress for m in p.measurements] == [7.25] and inside.marking == HIDDEN
+    assert [m.value for p in theirs.progress for m in p.measurements] == [] and theirs.status == "no_data"
+    assert outside.marking == "PUBLIC"
