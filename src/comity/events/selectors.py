@@ -82,10 +82,14 @@ def dyad_series(
     root_only: bool = False,
     root: Path | None = None,
 ) -> pa.Table:
-    """The directed series ``source -> target`` over the events ``user`` may see."""
+    """The directed series ``source -> target`` over the events ``user`` may see (the empty series,
+    without an engine query, while nothing is stored: pages that draw many series stay quick)."""
+    root = root or default_root()
+    if not store.has_events(root):
+        return analytics.SERIES_SCHEMA.empty_table()
     con = engines.connect(engine)
     return analytics.dyad_series(
-        store.events_table(con, root or default_root()),
+        store.events_table(con, root),
         membership_table(),
         source=source.upper(),
         target=target.upper(),
