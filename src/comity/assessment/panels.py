@@ -26,7 +26,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from comity.assessment.cohesion import Pairwise, pairwise
+from comity.assessment.un_votes_files import SourceYear, read_votes
 from comity.data import PACKAGE_DATA
+from comity.registry.loader import REGISTRY_DIR, read_states
 
 COW_STATES = PACKAGE_DATA / "registry" / "cow_states_system_membership.csv"
 COW_CAPITALS = PACKAGE_DATA / "registry" / "cow_capitals_latlng.csv"
@@ -35,11 +38,10 @@ ATOP_ALLIANCES = PACKAGE_DATA / "assessment" / "atop_alliance_dyad_years_1816_20
 SYSTEMS = ("cow",)
 ALLIANCE_FLAGS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 #: The variables each kind of panel can add, in the order their columns appear.
-DYAD_VARIABLES = ("alliance", "capital_distance")
+DYAD_VARIABLES = ("alliance", "capital_distance", "un_agreement")
 STATE_VARIABLES = ("capital_distance",)
 #: Variables the issue names that this slice does not add yet, with the reason a user is told.
 NOT_BUILT = {
-    "un_agreement": "UN vote agreement needs a checked ISO-to-COW mapping of the voters",
     "events": "event counts come from the labelled event store, so they depend on who asks",
 }
 #: Earth's radius for the great-circle distance: the WGS84 equatorial radius, which is the default
@@ -50,6 +52,8 @@ SOURCES = {
     "cow_states": "Correlates of War Project (2017), State System Membership List v2016 (via peacesciencer)",
     "atop": "ATOP 5 dyad-years, Leeds et al. (2002), International Interactions 28 (via peacesciencer atop_alliance)",
     "capitals": "peacesciencer cow_capitals (capital spells with coordinates), S. V. Miller",
+    "un_votes": "UN General Assembly roll calls, sessions 55-74, Voeten, Strezhnev & Bailey (2009), "
+    "hdl:1902.1/12379 (via unvotes)",
 }
 
 
@@ -202,6 +206,53 @@ def add_alliance(dyads: pa.Table, alliances: pa.Table) -> pa.Table:
     return dyads
 
 
+@dataclass(frozen=True)
+class YearAgreement:
+    """One session-year's pairwise UN-vote measures among its voters, by COW code (sorted)."""
+
+    ccodes: np.ndarray
+    pairs: Pairwise
+
+
+def un_agreement_by_year(votes: Mapping[int, SourceYear], ccode_of: Mapping[str, int]) -> dict[int, YearAgreement]:
+    """Each session-year's ``cohesion.pairwise`` over the voters with a COW code (``ccode_of``: by
+    the source's alpha-2 code; a voter without one, Yugoslavia's ``YU``, is left out)."""
+    result = {}
+    for year, source in votes.items():
+        kept = [(ccode_of[code], index) for index, code in enumerate(source.codes) if code in ccode_of]
+        kept.sort()
+        ccodes = np.array([ccode for ccode, _ in kept], dtype=np.int64)
+        result[year] = YearAgreement(ccodes, pairwise(source.matrix[[index for _, index in kept]]))
+    return result
+
+
+def add_un_agreement(dyads: pa.Table, agreement: Mapping[int, YearAgreement]) -> pa.Table:
+    """``un_votes``, ``un_agreement`` and ``un_kappa`` of each dyad-year (``cohesion``'s measures over
+    the roll calls both voted in). Null outside the shipped sessions (2000-2019), for a state that
+    cast no vote that year, and for kappa where it is undefined: no votes is no figure, never 0."""
+    ccode1, ccode2, years = (dyads[c].to_numpy() for c in ("ccode1", "ccode2", "year"))
+    votes = np.zeros(dyads.num_rows, dtype=np.int64)
+    share = np.full(dyads.num_rows, np.nan)
+    kappa = np.full(dyads.num_rows, np.nan)
+    for year, found in agreement.items():
+        rows = np.flatnonzero(years == year)
+        if not len(rows) or not len(found.ccodes):
+            continue
+        first = np.searchsorted(found.ccodes, ccode1[rows]).clip(max=len(found.ccodes) - 1)
+        second = np.searchsorted(found.ccodes, ccode2[rows]).clip(max=len(found.ccodes) - 1)
+        known = (found.ccodes[first] == ccode1[rows]) & (found.ccodes[second] == ccode2[rows])
+        rows, first, second = rows[known], first[known], second[known]
+        votes[rows] = found.pairs.votes[first, second]
+        share[rows] = found.pairs.agreement[first, second]
+        kappa[rows] = found.pairs.kappa[first, second]
+    voted = votes > 0
+    return (
+        dyads.append_column("un_votes", pa.array(votes, mask=~voted))
+        .append_column("un_agreement", pa.array(share, mask=np.isnan(share)))
+        .append_column("un_kappa", pa.array(kappa, mask=np.isnan(kappa)))
+    )
+
+
 def capital_years(capitals: pa.Table) -> pa.Table:
     """The capital of each state in each year: the spell in force on 1 January.
 
@@ -288,7 +339,15 @@ def build_dyad_years(
         panel = add_alliance(panel, inputs.alliances)
     if "capital_distance" in variables:
         panel = add_capital_distance(panel, inputs.capitals)
+    if "un_agreement" in variables:
+        panel = add_un_agreement(panel, un_agreement_by_year(read_votes(), voter_ccodes()))
     return panel.replace_schema_metadata(_provenance(variables, directed=directed))
+
+
+def voter_ccodes() -> dict[str, int]:
+    """Each registry state's COW code by its alpha-2 code, from the shipped registry files (the
+    loader checks those codes against the COW state system)."""
+    return {state.iso2: state.cow_code for state in read_states(REGISTRY_DIR) if state.cow_code is not None}
 
 
 def build_state_years(
@@ -309,6 +368,8 @@ def _provenance(variables: Sequence[str], *, directed: bool | None = None) -> di
         sources.append(SOURCES["atop"])
     if "capital_distance" in variables:
         sources.append(SOURCES["capitals"])
+    if "un_agreement" in variables:
+        sources.append(SOURCES["un_votes"])
     meta = {"comity.sources": "; ".join(sources), "comity.method": "docs/assessment.md, Dyad-year panels"}
     if directed is not None:
         meta["comity.directed"] = str(directed).lower()

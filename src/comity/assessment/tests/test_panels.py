@@ -315,7 +315,7 @@ def test_cli_undirected_and_state_years(tmp_path: Path) -> None:
         ("dyad-years", "--from", "2000", "--to", "1990"),
         ("dyad-years", "--from", "1700", "--to", "1990"),
         ("dyad-years", "--with", "alliance,,capital_distance"),
-        ("dyad-years", "--with", "un_agreement"),
+        ("dyad-years", "--with", "events"),
         ("state-years", "--with", "alliance"),
         ("dyad-years", "--system", "gw"),
     ],
@@ -340,3 +340,26 @@ def test_the_console_script_exits_2_without_a_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "--from 2016 is after --to 1816" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_un_agreement_columns_are_cohesions_measures_by_cow_code() -> None:
+    """The panel's UN columns are ``cohesion.agreement_and_kappa`` of the two voters' rows, placed by
+    COW code: the United States (2) and the United Kingdom (200) in 2010 as the one-pair form gives."""
+    from comity.assessment.cohesion import agreement_and_kappa
+    from comity.assessment.un_votes_files import read_votes
+
+    panel = panels.build_dyad_years(panels.read_inputs(), start=1999, end=2016, variables=["un_agreement"])
+    assert panel.column_names[-3:] == ["un_votes", "un_agreement", "un_kappa"]
+    rows = {
+        (r["ccode1"], r["ccode2"], r["year"]): r for r in panel.to_pylist() if {r["ccode1"], r["ccode2"]} == {2, 200}
+    }
+    source = read_votes()[2010]
+    votes, agreement, kappa = agreement_and_kappa(
+        source.matrix[source.codes.index("US")], source.matrix[source.codes.index("GB")]
+    )
+    for key in ((2, 200, 2010), (200, 2, 2010)):
+        assert (rows[key]["un_votes"], rows[key]["un_agreement"]) == (votes, pytest.approx(agreement))
+        assert rows[key]["un_kappa"] == pytest.approx(kappa)
+    # Before the shipped sessions there is no figure, never a zero.
+    assert rows[(2, 200, 1999)]["un_votes"] is None and rows[(2, 200, 1999)]["un_agreement"] is None
+    assert "hdl:1902.1/12379" in panel.schema.metadata[b"comity.sources"].decode()
