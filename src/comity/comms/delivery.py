@@ -5,8 +5,9 @@ A conversation's recipients are its member users and its desks. A user receives 
 the desk's nation (its ``Releasable To`` / ``Only`` values name the nation or a group it belongs
 to today; an organisation desk has no nation of its own, so this part does not apply) and at least
 one of the desk's readers may read it; each desk reader then sees it under their own clearance,
-like every record (the others do not learn it is there). A send that some recipient may not
-receive is refused whole, with each refusal in words, for the author only.
+like every record (the others do not learn it is there). A deactivated account is no recipient
+(it reads nothing on any channel). A send that some recipient may not receive is refused whole,
+with each refusal in words, for the author only.
 """
 
 from __future__ import annotations
@@ -48,20 +49,23 @@ class Refusal:
 
 
 def why_unreadable(subject: Subject, spec: LabelSpec) -> str | None:
-    """``None`` when ``subject`` may read ``spec``; else which part of the rule stops them.
+    """``None`` when ``subject`` may read ``spec``; else each part of the rule that stops them.
 
-    The same tests as ``core.access.decide``, one at a time, so the reason names the part that
-    failed (clearance or releasability) without saying what clearance the recipient holds.
+    The same tests as ``core.access.decide``, one at a time, so the reason names what failed
+    (clearance, releasability, another category) without saying what clearance the recipient holds.
     """
+    reasons = []
     if not classification_allows(subject, spec):
         needed = classification_marking(spec.policy, spec.classification)
-        return f"holds no clearance for {needed}" if spec.policy != PUBLIC_POLICY else "may not read it"
+        reasons.append(f"holds no clearance for {needed}" if spec.policy != PUBLIC_POLICY else "may not read it")
     for category in spec.categories:
-        if not category_allows(subject, category):
-            if category.tag_name in NATION_TAGS:
-                return f"{subject.nation or 'no nation'} is not among the nations it is releasable to"
-            return f"does not hold {category.tag_name} {', '.join(sorted(category.values))}"
-    return None
+        if category_allows(subject, category):
+            continue
+        if category.tag_name in NATION_TAGS:
+            reasons.append(f"{subject.nation or 'no nation'} is not among the nations it is releasable to")
+        else:
+            reasons.append(f"does not hold {category.tag_name} {', '.join(sorted(category.values))}")
+    return " and ".join(reasons) or None
 
 
 def releases_to_nation(spec: LabelSpec, nation: str) -> bool:
@@ -90,7 +94,9 @@ def refusals(spec: LabelSpec, users: Iterable[User], desks: Iterable[Desk]) -> l
     """Every recipient among ``users`` and ``desks`` that may not receive a message under ``spec``."""
     refused = []
     for user in users:
-        reason = "this account is not active" if not user.is_active else why_unreadable(subject_for(user), spec)
+        if not user.is_active:
+            continue  # a deactivated account is nobody's recipient: it reads nothing, on any channel
+        reason = why_unreadable(subject_for(user), spec)
         if reason:
             refused.append(Refusal(user.get_username(), reason))
     for desk in desks:
