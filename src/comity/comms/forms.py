@@ -26,7 +26,14 @@ def _names(text: str) -> list[str]:
 
 
 class MessageForm(RefusedFormRollsBack, forms.Form):
-    """A message's text and label (a reply names what it answers in ``in_reply_to``)."""
+    """A message's text and label (a reply names what it answers in ``in_reply_to``).
+
+    No ``required`` attributes in the page: the label picker's parts would each carry one (every
+    group box, the nations line), and the browser would then refuse a label without a group. The
+    server checks every field.
+    """
+
+    use_required_attribute = False
 
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_BODY_CHARS, label="Message")
     marking = LabelField()
