@@ -1,7 +1,7 @@
 """The websocket at ``/ws/comms/``: a signed-in user's pages hear that a message changed.
 
 Each connection joins its user's group (``comms.events.user_group``). An event is forwarded only
-after a fresh database read says the user may read the message now (``message_readable_now``):
+after a fresh database read says the user may read the message now (``comms.recheck``):
 the publisher chose the readers at commit time, and a relabelling, a nation leaving a group or a
 deactivation may have come since. A user who may not read it gets nothing at all: no event, no
 count, no timing difference in what reaches the browser. Nothing the browser sends is acted on.
@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from comity.comms.events import user_group
-from comity.comms.selectors import message_readable_now
+from comity.comms.recheck import for_running_loop
 
 #: Close code for a connection without a signed-in, active user (4000-4999 are the application's).
 UNAUTHENTICATED = 4401
@@ -43,8 +42,10 @@ class CommsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         """The browser has nothing to say here; whatever it sends is ignored."""
 
     async def may_forward(self, event: dict[str, Any]) -> bool:
-        """The per-subscriber check: a fresh read of the user and the message."""
-        return await database_sync_to_async(message_readable_now)(self.user_id, int(event["message"]))
+        """The per-subscriber check: a fresh read of the user and the message, made together with
+        the other subscribers' checks of the same event (``comms.recheck``)."""
+        assert self.user_id is not None
+        return await for_running_loop().may_read(self.user_id, int(event["message"]))
 
     async def comms_changed(self, event: dict[str, Any]) -> None:
         if self.user_id is not None and await self.may_forward(event):

@@ -24,16 +24,14 @@ def user_group(user_id: int) -> str:
 
 def readers_now(message_id: int) -> list[int]:
     """The users the message's conversation reaches who may read the message now."""
-    from comity.comms.delivery import conversation_readers, may_read
+    from comity.comms.delivery import conversation_readers
     from comity.comms.models import Message
-    from comity.core.models import User
+    from comity.comms.recheck import readers_among
 
-    message = Message.objects.select_related("label", "conversation").filter(pk=message_id).first()
+    message = Message.objects.select_related("conversation").filter(pk=message_id).first()
     if message is None:
         return []
-    spec = message.label.to_spec()
-    candidates = User.objects.filter(pk__in=conversation_readers(message.conversation))
-    return sorted(user.pk for user in candidates if may_read(user, spec))
+    return sorted(readers_among(message_id, conversation_readers(message.conversation)))
 
 
 def publish(message_id: int, conversation_id: int) -> None:

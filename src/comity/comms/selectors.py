@@ -33,8 +33,9 @@ def desks_of(user: User | AnonymousUser) -> QuerySet[Desk]:
 
 
 def conversations_visible_to(user: User | AnonymousUser) -> QuerySet[Conversation]:
-    """Conversations the user takes part in and may read, newest activity first."""
-    if not getattr(user, "is_authenticated", False):
+    """Conversations the user takes part in and may read, newest activity first (none for a
+    deactivated account, whatever their labels)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Conversation.objects.none()
     takes_part = Q(members=user) | Q(desks__in=desks_of(user))
     ids = Conversation.objects.filter(takes_part).values("pk")
@@ -128,15 +129,6 @@ def notifications(user: User | AnonymousUser, limit: int = 50) -> list[Message]:
         .select_related("conversation", "author", *LABEL_SELECT)
         .order_by("-created", "-id")[:limit]
     )
-
-
-def message_readable_now(user_id: int, message_id: int) -> bool:
-    """The websocket's re-check, from a fresh read of the user and the message: may this user
-    read this message at this moment? (An inactive or deleted user may not.)"""
-    from comity.core.models import User
-
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    return user is not None and messages_visible_to(user).filter(pk=message_id).exists()
 
 
 def desk_unread(user: User, limit: int | None) -> list[DeskItem]:
