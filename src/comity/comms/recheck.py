@@ -86,43 +86,53 @@ MIN_TURNS, MAX_TURNS = 3, 50
 class ReadCheck:
     """Checks that arrive together for one message, answered by one ``readers_among`` read.
 
-    Each consumer awaits ``may_read``; the first check for a message starts a batch that collects
-    the others arriving before the event loop's next turn, then one database call answers all.
-    One instance per event loop (``for_running_loop``).
+    Each consumer awaits ``may_read``. For each message one task answers: it lets the checks
+    arriving in the same few turns of the event loop gather, answers them with one database call,
+    and then answers, again together, those that arrived during that call, until none is left. So
+    a fan-out costs a few reads, not one per subscriber. One instance per event loop
+    (``for_running_loop``).
     """
 
     def __init__(self) -> None:
         self.pending: dict[int, dict[int, list[asyncio.Future[bool]]]] = {}
+        #: The task answering each message's checks (kept, so that it is not collected mid-way).
+        self.answering: dict[int, asyncio.Task[None]] = {}
 
     async def may_read(self, user_id: int, message_id: int) -> bool:
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        batch = self.pending.get(message_id)
-        if batch is None:
-            batch = self.pending[message_id] = defaultdict(list)
-            asyncio.get_running_loop().create_task(self._answer(message_id))
-        batch[user_id].append(future)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bool] = loop.create_future()
+        self.pending.setdefault(message_id, defaultdict(list))[user_id].append(future)
+        if message_id not in self.answering:
+            self.answering[message_id] = loop.create_task(self._answer(message_id))
         return await future
 
     async def _answer(self, message_id: int) -> None:
+        try:
+            while self.pending.get(message_id):
+                await self._gather(message_id)
+                batch = self.pending.pop(message_id)
+                try:
+                    allowed = await database_sync_to_async(readers_among)(message_id, list(batch))
+                except Exception as exc:  # every waiting consumer hears of it; none is left hanging
+                    for futures in batch.values():
+                        for future in futures:
+                            future.set_exception(exc)
+                    raise
+                for user_id, futures in batch.items():
+                    for future in futures:
+                        future.set_result(user_id in allowed)
+        finally:
+            del self.answering[message_id]
+
+    async def _gather(self, message_id: int) -> None:
+        """Wait while the batch still grows: subscribers wake turn by turn as the layer hands the
+        event out (a few turns of the loop, no clock time)."""
         batch = self.pending[message_id]
-        # Let the other subscribers of this event join: they wake turn by turn as the layer hands
-        # it out, so wait while the batch still grows (a few turns of the loop, no clock time).
         for turn in range(MAX_TURNS):
             before = len(batch)
             await asyncio.sleep(0)
             if turn >= MIN_TURNS and len(batch) == before:
-                break
-        del self.pending[message_id]
-        try:
-            allowed = await database_sync_to_async(readers_among)(message_id, list(batch))
-        except Exception as exc:  # every waiting consumer hears of it; none is left hanging
-            for futures in batch.values():
-                for future in futures:
-                    future.set_exception(exc)
-            raise
-        for user_id, futures in batch.items():
-            for future in futures:
-                future.set_result(user_id in allowed)
+                return
 
 
 _checks: dict[asyncio.AbstractEventLoop, ReadCheck] = {}
