@@ -22,7 +22,8 @@ class CommsConfig(AppConfig):
         return demo_comms_load()
 
     def desk_panels(self) -> list[Panel]:
-        """Unread messages, newest first (read through the same selector as the badge)."""
+        """Unread messages, newest first (read through the same selector as the badge); they
+        inform, so they are not on the Needs attention page."""
         from django.urls import reverse
 
         from comity.comms import selectors
@@ -34,6 +35,7 @@ class CommsConfig(AppConfig):
                 title="Unread messages",
                 items=selectors.desk_unread,
                 empty="No unread message.",
+                needs_attention=False,
                 more_url=reverse("comms:inbox"),
             )
         ]

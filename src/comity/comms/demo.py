@@ -17,13 +17,14 @@ SUBJECT = "Demo: liaison for the staff exercise"
 
 @transaction.atomic
 def demo_comms_load() -> str | None:
-    """Create the demo conversation once (idempotent); ``None`` when the demo users are missing."""
+    """Create the demo conversation once (idempotent): a line when it is made, ``None`` after
+    (or when the demo users are missing)."""
     users = User.objects.in_bulk(["analyst.nld", "attache.fin"], field_name="username")
     if len(users) < 2:
         return None
     analyst, attache = users["analyst.nld"], users["attache.fin"]
     if Conversation.objects.filter(subject=SUBJECT).exists():
-        return "Comms: the demo conversation is there"
+        return None
     opening = services.conversation_start(
         acting_user=analyst,
         subject=SUBJECT,

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from comity.comms.selectors import messages_visible_to
 from comity.core.models import User
 from comity.core.steps import demo_steps_run
 from comity.engagements.models import Engagement
@@ -18,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_users_see_different_things_and_reruns_change_nothing(settings: Any, tmp_path: Path) -> None:
     settings.DATA_DIR = tmp_path
-    (first,) = demo_steps_run()
+    first, comms = demo_steps_run()
     assert first.startswith("event samples ingested: ") and first != "event samples ingested: 0 new events"
+    assert comms.startswith("Comms: a demo conversation between analyst.nld and attache.fin")
     assert demo_steps_run() == ["event samples ingested: 0 new events"]
     analyst, attache, guest = (User.objects.get(username=n) for n in ("analyst.nld", "attache.fin", "guest"))
 
@@ -34,3 +36,7 @@ def test_demo_users_see_different_things_and_reruns_change_nothing(settings: Any
     assert demo_engagements(attache) == {"demo-restricted-staff-exercise", "demo-nordic-table-top"}
     assert "demo-secret-planning-conference" in demo_engagements(analyst)
     assert sum(r["events"] for r in store_summary(analyst)) > sum(r["events"] for r in store_summary(guest)) > 0
+    # Comms: the conversation is the analyst's and the attaché's; the Ukrainian officer sees none of it.
+    officer = User.objects.get(username="officer.ukr")
+    assert messages_visible_to(analyst).count() == messages_visible_to(attache).count() == 2
+    assert not messages_visible_to(officer).exists() and not messages_visible_to(guest).exists()
