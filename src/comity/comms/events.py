@@ -9,6 +9,8 @@ access; the page then fetches the message's HTML from the server, so user text s
 
 from __future__ import annotations
 
+import asyncio
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -40,8 +42,23 @@ def publish(message_id: int, conversation_id: int) -> None:
     if layer is None:
         return
     event = {"type": EVENT_TYPE, "message": message_id, "conversation": conversation_id}
-    for user_id in readers_now(message_id):
-        async_to_sync(layer.group_send)(user_group(user_id), event)
+    groups = [user_group(user_id) for user_id in readers_now(message_id)]
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: a request's thread, a command, a test
+        for group in groups:
+            async_to_sync(layer.group_send)(group, event)
+        return
+    # A thread that runs an event loop of its own (a script driving a browser that calls the
+    # services, the demo loaded under Playwright): the sends go on that loop.
+    for group in groups:
+        task = loop.create_task(layer.group_send(group, event))
+        _in_flight.add(task)
+        task.add_done_callback(_in_flight.discard)
+
+
+#: Sends scheduled on a caller's own event loop, kept until done (a task nobody holds may be collected).
+_in_flight: set[asyncio.Task[None]] = set()
 
 
 def publish_on_commit(message_id: int, conversation_id: int) -> None:

@@ -246,6 +246,8 @@ COMITY_SERVE_WORKERS = 0
 # server, a single worker, the tests); with several workers every process must share one layer,
 # so production sets COMITY_REDIS_URL (redis://host:6379/0) and the events go through Redis.
 COMITY_REDIS_URL = env_str("COMITY_REDIS_URL")
+# Where pages open their websocket (comity.asgi routes it); empty: pages open none.
+COMITY_WEBSOCKET_PATH = "/ws/comms/"
 CHANNEL_LAYERS = (
     {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [COMITY_REDIS_URL]}}}
     if COMITY_REDIS_URL

@@ -12,13 +12,11 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import uvicorn
-from django.db import connections
 
 from comity.comms.tests.helpers import start
 from comity.core.testing.browser import sign_in
@@ -32,22 +30,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:StreamingHttpResponse must consume synchronous iterators:Warning"),
 ]
 
-T = TypeVar("T")
 HOSTILE = '<img src=x onerror="document.body.dataset.owned=1">Hostile & <b>bold</b>'
-
-
-def _in_a_thread(write: Callable[[], T]) -> T:
-    """Run a service outside the test's thread: Playwright's event loop lives here, and the
-    service's after-commit publish cannot run inside a thread that has one."""
-
-    def run() -> T:
-        try:
-            return write()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def _one_request_at_a_time(application: Any) -> Any:
@@ -94,10 +77,13 @@ def asgi_url() -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_a_message_appears_on_the_other_users_page_without_a_reload(chromium: Any, asgi_url: str) -> None:
+def test_a_message_appears_on_the_other_users_page_without_a_reload(
+    chromium: Any, asgi_url: str, settings: Any
+) -> None:
+    settings.COMITY_WEBSOCKET_PATH = "/ws/comms/"  # served here (the test settings turn it off)
     nld = make_user("NLD", "SECRET", username="bw-nld", roles=("editor",))
     fin = make_user("FIN", "RESTRICTED", username="bw-fin", roles=("editor",))
-    conversation = _in_a_thread(lambda: start(nld, [fin], subject="Browser liaison", body="First.").conversation)
+    conversation = start(nld, [fin], subject="Browser liaison", body="First.").conversation
     url = f"{asgi_url}/comms/conversations/{conversation.pk}/"
     errors: list[str] = []
     pages = []
