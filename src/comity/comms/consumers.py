@@ -1,10 +1,11 @@
 """The websocket at ``/ws/comms/``: a signed-in user's pages hear that a message changed.
 
 Each connection joins its user's group (``comms.events.user_group``). An event is forwarded only
-after a fresh database read says the user may read the message now (``comms.recheck``):
-the publisher chose the readers at commit time, and a relabelling, a nation leaving a group or a
-deactivation may have come since. A user who may not read it gets nothing at all: no event, no
-count, no timing difference in what reaches the browser. Nothing the browser sends is acted on.
+after a fresh database read says the user may read the message now and the session the socket
+was opened with still lives (``comms.recheck``): the publisher chose the readers at commit time,
+and a relabelling, a nation leaving a group, a deactivation or a sign-out may have come since.
+A user who may not read it gets nothing at all: no event, no count, no timing difference in
+what reaches the browser. Nothing the browser sends is acted on.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class CommsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     """Server push only: joins the user's group and forwards the events the user may have."""
 
     user_id: int | None = None
+    session_key: str | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -31,6 +33,7 @@ class CommsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=UNAUTHENTICATED)
             return
         self.user_id = user.pk
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         await self.accept()
 
@@ -45,7 +48,7 @@ class CommsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         """The per-subscriber check: a fresh read of the user and the message, made together with
         the other subscribers' checks of the same event (``comms.recheck``)."""
         assert self.user_id is not None
-        return await for_running_loop().may_read(self.user_id, int(event["message"]))
+        return await for_running_loop().may_read((self.user_id, self.session_key), int(event["message"]))
 
     async def comms_changed(self, event: dict[str, Any]) -> None:
         if self.user_id is not None and await self.may_forward(event):

@@ -174,3 +174,36 @@ def test_the_site_application_needs_a_session_and_an_allowed_origin(people: Peop
         assert not await attempt([(b"cookie", cookie), (b"origin", b"http://evil.example")])
 
     async_to_sync(scenario)()
+
+
+def test_a_socket_hears_nothing_once_its_session_is_signed_out(
+    people: People, django_capture_on_commit_callbacks: Capture
+) -> None:
+    from comity.asgi import application
+
+    conversation = start(people.nld, [people.fin]).conversation
+    client = Client()
+    client.force_login(people.fin)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
+
+    def send(body: str) -> Message:
+        return _committed(  # type: ignore[no-any-return]
+            django_capture_on_commit_callbacks,
+            lambda: services.message_send(
+                acting_user=people.nld, conversation=conversation, body=body, label=label(NLD_FIN)
+            ),
+        )
+
+    async def scenario() -> None:
+        socket = WebsocketCommunicator(
+            application, "/ws/comms/", headers=[(b"cookie", cookie), (b"origin", b"http://localhost")]
+        )
+        assert (await socket.connect())[0]
+        first = await database_sync_to_async(send)("Before")
+        assert (await socket.receive_json_from(timeout=2))["message"] == first.pk
+        await database_sync_to_async(client.logout)()
+        await database_sync_to_async(send)("After")
+        assert await socket.receive_nothing(timeout=0.3)
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
