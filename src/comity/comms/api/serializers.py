@@ -92,3 +92,10 @@ class NotificationSerializer(serializers.Serializer):
     author = serializers.CharField(source="author.username", default="")
     label = LabelField()
     created = serializers.DateTimeField()
+
+
+class NotificationsSerializer(serializers.Serializer):
+    """The unread count and the newest unread messages (at most 50)."""
+
+    unread = serializers.IntegerField()
+    results = NotificationSerializer(many=True)

@@ -16,7 +16,7 @@ from comity.comms import selectors, services
 from comity.comms.api.serializers import (
     ConversationSerializer,
     MessageSerializer,
-    NotificationSerializer,
+    NotificationsSerializer,
     SendSerializer,
 )
 from comity.comms.models import Conversation, Message
@@ -79,12 +79,7 @@ class MessageViewSet(viewsets.ReadOnlyModelViewSet):
 class NotificationsView(APIView):
     """``GET /api/comms/notifications/``: the unread count and the newest unread messages."""
 
-    @extend_schema(responses={200: NotificationSerializer(many=True)})
+    @extend_schema(responses={200: NotificationsSerializer})
     def get(self, request: Request) -> Response:
-        items = selectors.notifications(request.user)
-        return Response(
-            {
-                "unread": selectors.unread_count(request.user),
-                "results": NotificationSerializer(items, many=True).data,
-            }
-        )
+        body = {"unread": selectors.unread_count(request.user), "results": selectors.notifications(request.user)}
+        return Response(NotificationsSerializer(body).data)
