@@ -6,10 +6,14 @@ a signed-in session (``AuthMiddlewareStack``) and an ``Origin`` among ``ALLOWED_
 """
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comity.settings.base")
+# WhiteNoise hands Django a synchronous file iterator, which the ASGI handler serves whole but
+# warns about on the first static file; the warning says nothing an operator can act on.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators", category=Warning)
 # Django is set up here, before anything that imports models.
 django_application = get_asgi_application()
 
