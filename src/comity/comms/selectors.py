@@ -93,7 +93,11 @@ def thread(user: User | AnonymousUser, conversation: Conversation) -> list[Messa
 
 def inbox(user: User | AnonymousUser, query: str = "") -> QuerySet[Conversation]:
     """The user's conversations, searched by subject or by the text of a message they may read."""
-    conversations = conversations_visible_to(user).select_related(*LABEL_SELECT).prefetch_related(*LABEL_PREFETCH)
+    conversations = (
+        conversations_visible_to(user)
+        .select_related(*LABEL_SELECT)
+        .prefetch_related("members", "desks", *LABEL_PREFETCH)
+    )
     if query:
         in_body = messages_visible_to(user).filter(matching_body(query), withdrawn__isnull=True)
         conversations = conversations.filter(Q(subject__icontains=query) | Q(pk__in=in_body.values("conversation")))

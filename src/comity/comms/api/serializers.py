@@ -56,7 +56,7 @@ class MessageSerializer(serializers.ModelSerializer):
     def get_quotes(self, obj: Message) -> list[int]:
         """The messages forwarded in it that the reader may read."""
         readable = _readable(self.context)
-        return [pk for pk in obj.quotes.values_list("pk", flat=True) if pk in readable]
+        return [quoted.pk for quoted in obj.quotes.all() if quoted.pk in readable]
 
 
 class ConversationSerializer(serializers.ModelSerializer):
@@ -69,10 +69,10 @@ class ConversationSerializer(serializers.ModelSerializer):
         fields = ["id", "subject", "label", "members", "desks", "created", "updated"]
 
     def get_members(self, obj: Conversation) -> list[str]:
-        return sorted(obj.members.values_list("username", flat=True))
+        return sorted(member.username for member in obj.members.all())
 
     def get_desks(self, obj: Conversation) -> list[str]:
-        return sorted(obj.desks.values_list("code", flat=True))
+        return sorted(desk.code for desk in obj.desks.all())
 
 
 class SendSerializer(serializers.Serializer):

@@ -32,7 +32,7 @@ class ConversationViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             selectors.conversations_visible_to(self.request.user)
             .select_related(*LABEL_SELECT)
-            .prefetch_related(*LABEL_PREFETCH)
+            .prefetch_related("members", "desks", *LABEL_PREFETCH)
         )
 
     @extend_schema(request=SendSerializer, responses={201: MessageSerializer})
@@ -71,7 +71,7 @@ class MessageViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             selectors.messages_visible_to(self.request.user)
             .select_related("author", *LABEL_SELECT)
-            .prefetch_related(*LABEL_PREFETCH)
+            .prefetch_related("quotes", *LABEL_PREFETCH)
             .order_by("-created", "-id")
         )
 

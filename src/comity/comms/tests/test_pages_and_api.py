@@ -204,3 +204,29 @@ def test_bad_input_answers_400_never_500(people: People, body: dict[str, object]
     assert answer.status_code == 400, answer.content
     page = _client(people.nld).post(f"/comms/conversations/{opening.conversation_id}/", {**body, "in_reply_to": "x"})
     assert page.status_code == 400
+
+
+def test_lists_cost_the_same_queries_for_one_row_or_many(people: People) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fin = _client(people.fin)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert fin.get(url).status_code == 200
+        return len(captured)
+
+    first = start(people.nld, [people.fin], subject="One")
+    urls = ("/comms/", "/api/comms/conversations/", "/api/comms/messages/")
+    one = {url: queries(url) for url in urls}
+    for n in range(4):
+        opening = start(people.nld, [people.fin, people.viewer], subject=f"More {n}")
+        services.message_forward(
+            acting_user=people.nld,
+            messages=[first],
+            conversation=opening.conversation,
+            body="Fwd",
+            label=label(NLD_FIN),
+        )
+    assert {url: queries(url) for url in urls} == one
