@@ -32,6 +32,7 @@ from comity.comms.selectors import conversations_visible_to, messages_visible_to
 from comity.core.audit import audit_create, audit_entry, audit_record, snapshot
 from comity.core.authority import WriteAction
 from comity.core.derivation import uncovered_by
+from comity.core.labels import LabelError
 from comity.core.models import ConfidentialityLabel
 from comity.core.models.audit import AuditAction
 from comity.core.permissions import WriteDenied, default_owner, require_write
@@ -68,7 +69,10 @@ def _check_author_label(author: User, label: ConfidentialityLabel) -> None:
 
 
 def _check_covers(label: ConfidentialityLabel, sources: Iterable[ConfidentialityLabel], what: str) -> None:
-    needed = uncovered_by(label, sources)
+    try:
+        needed = uncovered_by(label, sources)
+    except LabelError as exc:  # two national policies have no common bound
+        raise ValidationError({"label": f"{label.marking} cannot cover {what}: {exc}"}) from exc
     if needed is not None:
         raise ValidationError({"label": f"{label.marking} is below {what}: label it at least {needed}"})
 

@@ -21,7 +21,7 @@ from comity.comms.content import read_body
 from comity.comms.forms import ComposeForm, EditForm, ForwardForm, MessageForm
 from comity.comms.models import Conversation, Message
 from comity.core.derivation import least_upper_bound
-from comity.core.labels import render_marking
+from comity.core.labels import LabelError, render_marking
 from comity.core.permissions import WriteDenied
 
 #: Status of a page whose write was refused, by kind of refusal.
@@ -42,7 +42,10 @@ def _refuse(form: Any, exc: Exception) -> int:
 def _default_marking(conversation: Conversation, answering: Message | None) -> str:
     """The lowest label a new message or reply may carry: the least upper bound of its
     conversation's label and the label of what it answers, as a marking (nothing is stored)."""
-    bound = least_upper_bound([conversation.label.to_spec(), *([answering.label.to_spec()] if answering else [])])
+    try:
+        bound = least_upper_bound([conversation.label.to_spec(), *([answering.label.to_spec()] if answering else [])])
+    except LabelError:  # labels of two national policies have no bound: the author picks
+        return conversation.label.marking
     return render_marking(bound) if bound is not None else conversation.label.marking
 
 
