@@ -85,7 +85,12 @@ class Message(LabelledModel):
 
 
 class ReadMark(models.Model):
-    """How far a user has read a conversation: messages after ``read_up_to`` are unread."""
+    """How far a user has read a conversation: messages after ``read_up_to`` are unread.
+
+    Not audited; were it ever, its entries would be read under the conversation's label.
+    """
+
+    label_from = "conversation"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
