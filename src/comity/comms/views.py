@@ -230,5 +230,6 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def badge(request: HttpRequest) -> HttpResponse:
-    """The header's unread count (htmx fetches it on load and whenever the websocket speaks)."""
+    """The header's unread count, fetched again whenever the websocket speaks (the page draws it
+    first, ``comms.context_processors``)."""
     return render(request, "comms/_badge.html", {"unread": selectors.unread_count(request.user)})

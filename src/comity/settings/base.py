@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "comity.core.context_processors.comity",
+                "comity.comms.context_processors.unread",
             ],
         },
     },
