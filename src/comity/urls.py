@@ -13,6 +13,7 @@ urlpatterns = [
     path("planning/", include("comity.planning.urls")),
     path("events/", include("comity.events.urls")),
     path("assessment/", include("comity.assessment.urls")),
+    path("comms/", include("comity.comms.urls")),
     path("admin/", admin.site.urls),
     path("api/core/", include("comity.core.api.urls")),
     path("api/desk/", DeskView.as_view(), name="api-desk"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("api/events/", include("comity.events.api.urls")),
     path("api/planning/", include("comity.planning.api.urls")),
     path("api/assessment/", include("comity.assessment.api.urls")),
+    path("api/comms/", include("comity.comms.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

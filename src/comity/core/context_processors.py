@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from comity import __version__
 
 
 def comity(request: HttpRequest) -> dict[str, Any]:
-    return {"comity_version": __version__}
+    """The version, and where the page's script opens its websocket (none: it opens none)."""
+    return {"comity_version": __version__, "websocket_path": settings.COMITY_WEBSOCKET_PATH}

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "comity.events",
     "comity.planning",
     "comity.assessment",
+    "comity.comms",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "comity.core.context_processors.comity",
+                "comity.comms.context_processors.unread",
             ],
         },
     },
@@ -245,6 +247,18 @@ COMITY_GROUP_MEMBERS = "comity.registry.selectors.group_members"
 # `comity serve`: 0 runs Django's development server (the embedded desk, `make demo`); production
 # sets a gunicorn worker pool (see serve.py).
 COMITY_SERVE_WORKERS = 0
+
+# Channels (comms' real-time events): the in-memory layer serves one process (the development
+# server, a single worker, the tests); with several workers every process must share one layer,
+# so production sets COMITY_REDIS_URL (redis://host:6379/0) and the events go through Redis.
+COMITY_REDIS_URL = env_str("COMITY_REDIS_URL")
+# Where pages open their websocket (comity.asgi routes it); empty: pages open none.
+COMITY_WEBSOCKET_PATH = "/ws/comms/"
+CHANNEL_LAYERS = (
+    {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [COMITY_REDIS_URL]}}}
+    if COMITY_REDIS_URL
+    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+)
 
 # How long an Idempotency-Key's stored response is replayed (core/idempotency.py).
 COMITY_IDEMPOTENCY_KEY_HOURS = env_int("COMITY_IDEMPOTENCY_KEY_HOURS", 24)

@@ -18,3 +18,7 @@ from comity.settings.base import DATABASES  # noqa: E402
 # Persistent connections outlive test threads (the live server's) and block dropping the test
 # database on PostgreSQL; the suite opens a connection per request instead.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Django's live server, which the browser tests use, speaks WSGI only: its pages open no websocket
+# (a refused one would be a console error). The comms browser test serves ASGI and sets it back.
+COMITY_WEBSOCKET_PATH = ""

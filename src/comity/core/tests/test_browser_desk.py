@@ -75,6 +75,7 @@ def test_the_demo_editors_desk(chromium: Any, live_server: Any, demo: User) -> N
         "panel-vienna",
         "panel-changes",
         "panel-alerts",
+        "panel-messages",
     ]
     attention = page.locator("#panel-attention li").first.inner_text()
     assert attention.startswith("NATO RESTRICTED REL TO NATO")

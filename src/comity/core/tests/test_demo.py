@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from comity.assessment.objective_selectors import measurements_visible
+from comity.comms.selectors import messages_visible_to
 from comity.core.models import User
 from comity.core.steps import demo_steps_run
 from comity.engagements.models import Engagement
@@ -19,9 +20,10 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_users_see_different_things_and_reruns_change_nothing(settings: Any, tmp_path: Path) -> None:
     settings.DATA_DIR = tmp_path
-    first, measured = demo_steps_run()
+    first, measured, comms = demo_steps_run()
     assert first.startswith("event samples ingested: ") and first != "event samples ingested: 0 new events"
     assert measured == "assessment: 13 demo measurements"  # 11 computed from NATO's tables, 2 illustrative
+    assert comms.startswith("Comms: a demo conversation between analyst.nld and attache.fin")
     assert demo_steps_run() == ["event samples ingested: 0 new events", measured]
     analyst, attache, guest = (User.objects.get(username=n) for n in ("analyst.nld", "attache.fin", "guest"))
 
@@ -42,3 +44,7 @@ def test_demo_users_see_different_things_and_reruns_change_nothing(settings: Any
     ]
     assert illustrative == [2, 1, 0]  # their evidence: NATO SECRET REL TO NLD, NATO CONFIDENTIAL REL TO NATO
     assert sum(r["events"] for r in store_summary(analyst)) > sum(r["events"] for r in store_summary(guest)) > 0
+    # Comms: the conversation is the analyst's and the attaché's; the Ukrainian officer sees none of it.
+    officer = User.objects.get(username="officer.ukr")
+    assert messages_visible_to(analyst).count() == messages_visible_to(attache).count() == 2
+    assert not messages_visible_to(officer).exists() and not messages_visible_to(guest).exists()

@@ -50,7 +50,15 @@ def client_for(user: User) -> Client:
 
 def test_the_apps_offer_their_panels_in_installed_apps_order() -> None:
     panels = desk_panels()
-    assert [panel.key for panel in panels] == ["changes", "attention", "approvals", "reports", "vienna", "alerts"]
+    assert [panel.key for panel in panels] == [
+        "changes",
+        "attention",
+        "approvals",
+        "reports",
+        "vienna",
+        "alerts",
+        "messages",
+    ]
     assert [panel.key for panel in panels if panel.needs_attention] == ["attention", "approvals", "reports", "vienna"]
 
 
@@ -122,7 +130,7 @@ def test_the_api_returns_the_panels_with_markings() -> None:
     body = client.get("/api/desk/").json()
     assert body["marking"] == SECRET_NLD
     panels = {panel["key"]: panel for panel in body["panels"]}
-    assert list(panels) == ["changes", "attention", "approvals", "reports", "vienna", "alerts"]
+    assert list(panels) == ["changes", "attention", "approvals", "reports", "vienna", "alerts", "messages"]
     attention = panels["attention"]
     assert (attention["title"], attention["needs_attention"], attention["more"]) == (
         "Your records that need attention",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.db.models import Model
 from django.test import Client
 
 from comity.assessment.models import Measurement
@@ -249,6 +250,49 @@ ENDPOINTS.append(
         page_list="/assessment/objectives/matrix-measured/",
     )
 )
+
+
+def make_comms_message(subject: str = "Matrix conversation") -> Model:
+    """A message to the NLD desk (read by every NLD user their clearance allows), its text the marker."""
+    from comity.comms.services import conversation_start, desk_for
+
+    return conversation_start(
+        acting_user=make_user("NLD", "SECRET", roles=("editor",)),
+        subject=subject,
+        label=label_from_marking(MATRIX_LABEL),
+        members=[],
+        desks=[desk_for("NLD")],
+        body=f"Text {MATRIX_MARKER}",
+    )
+
+
+def make_comms_conversation() -> Model:
+    return make_comms_message(subject=MATRIX_MARKER).conversation  # type: ignore[attr-defined, no-any-return]
+
+
+def _comms_endpoints() -> list[LabelledEndpoints]:
+    from comity.comms.models import Conversation, Message
+
+    return [
+        LabelledEndpoints(
+            model=Conversation,
+            make=make_comms_conversation,
+            api_list="/api/comms/conversations/",
+            api_detail="/api/comms/conversations/{obj.pk}/",
+            page_list="/comms/",
+            page_detail="/comms/conversations/{obj.pk}/",
+        ),
+        LabelledEndpoints(
+            model=Message,
+            make=make_comms_message,
+            api_list="/api/comms/messages/",
+            api_detail="/api/comms/messages/{obj.pk}/",
+            page_detail="/comms/messages/{obj.pk}/forward/",  # messages are listed only in their thread
+        ),
+    ]
+
+
+ENDPOINTS += _comms_endpoints()
 
 USERS = {
     "no clearance": ("NLD", None, False),

@@ -2,8 +2,9 @@
 
 In a temporary data directory with ``comity.settings.production``: ``comity migrate``, ``comity
 setup``, ``comity collectstatic --noinput``, ``comity user add``, then ``comity serve --workers 2``
-(gunicorn) on a free loopback port. Every argument-free page of the URL map, and every static file
-those pages name, must answer 200 from that server. Every request carries ``X-Forwarded-Proto:
+(gunicorn with uvicorn workers, serving the ASGI application) on a free loopback port. Every
+argument-free page of the URL map, and every static file those pages name, must answer 200 from
+that server, and a signed-in browser's websocket must be accepted by it. Every request carries ``X-Forwarded-Proto:
 https``, as the documented proxy sets it; nothing in the settings is relaxed for the test.
 """
 
@@ -234,7 +235,7 @@ def test_login_page_and_its_static_files_are_served_by_gunicorn_workers(producti
     browser = Browser(production.port)
     login = browser.get("/accounts/login/")
     assert login.status == 200, login.body
-    assert login.headers["Server"].startswith("gunicorn")
+    assert login.headers["Server"] == "uvicorn"  # gunicorn's arbiter, uvicorn's workers
     assert production.log.read_text().count("Booting worker") == 2
     referenced = static_paths(login.body)
     # The manifest storage names each file by its content hash, so WhiteNoise lets it be cached for ever.
@@ -266,6 +267,23 @@ def test_every_page_signed_in_and_every_static_file_it_names(production: Server)
     referenced = {path: page for page, answer in answers.items() for path in static_paths(answer.body)}
     assert {p for p in referenced if "leaflet" in p}, "a map page names Leaflet"
     _assert_static_files(browser, referenced)
+
+
+def test_websockets_are_served_to_a_signed_in_browser_only(production: Server) -> None:
+    """The comms socket through the production server: accepted with the session and the site's
+    own origin, refused without a session or from another origin."""
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    browser = Browser(production.port)
+    assert browser.sign_in("operator.nld", PASSWORD).status == 302
+    url = f"ws://127.0.0.1:{production.port}/ws/comms/"
+    cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+    with connect(url, origin=browser.origin, additional_headers={"Cookie": cookie}, open_timeout=10) as socket:  # type: ignore[arg-type]
+        socket.ping().wait(5)
+    for origin, headers in ((browser.origin, {}), ("https://evil.example", {"Cookie": cookie})):
+        with pytest.raises(InvalidStatus), connect(url, origin=origin, additional_headers=headers, open_timeout=10):  # type: ignore[arg-type]
+            pass
 
 
 def test_unknown_page_is_the_sites_404(production: Server) -> None:

@@ -248,6 +248,7 @@ def _build() -> World:
         for clearance in CLEARANCES:
             name = f"rm-{nation.lower()}-{(clearance or 'none').lower()}"
             users[name] = make_user(nation, clearance, username=name, roles=("editor",))
+    records += _conversations(list(users.values()))
     world_labels = {r.label_id for r in records}
     visible = {
         who: set(labels_visible_to(subject_for(user)).filter(pk__in=world_labels).values_list("pk", flat=True))
@@ -255,6 +256,32 @@ def _build() -> World:
     }
     samples = {label_from_marking(marking).pk for marking in SAMPLES}
     return World(records=records, users=users, visible=visible, sample_labels=samples)
+
+
+def _conversations(members: list[User]) -> list[Record]:
+    """A conversation of every matrix user under each label (C) with a message under the same
+    label (Y); for the samples, another message under NATO SECRET with the same release (Z; NATO
+    SECRET in the PUBLIC one), which the conversation's other readers must not see in its thread,
+    counts or notifications. Made directly (the services would refuse to send what a member may not read)."""
+    from comity.comms.content import store_body
+    from comity.comms.models import Conversation, Message
+
+    made = []
+    for index, marking in enumerate(MARKINGS):
+        label = label_from_marking(marking)
+        conversation = Conversation.objects.create(subject=marker(index, "C"), label=label, owner="NLD")
+        conversation.members.set(members)
+        messages = [(marker(index, "Y"), label)]
+        higher = marking.replace(marking.partition(" REL TO ")[0], "NATO SECRET")
+        if marking in SAMPLES and higher != marking:
+            messages.append((marker(index, "Z"), label_from_marking(higher)))
+        made.append(Record(marker(index, "C"), label.pk, "conversation", str(conversation.pk)))
+        for text, message_label in messages:
+            message = Message(conversation=conversation, label=message_label, owner="NLD")
+            store_body(message, f"Message {text}")
+            message.save()
+            made.append(Record(text, message_label.pk, "message", str(message.pk)))
+    return made
 
 
 def _attachments(index: int, exercise: Exercise, label: ConfidentialityLabel, public: Exercise | None) -> list[Record]:
@@ -441,6 +468,18 @@ READ_URLS: dict[str, list[str]] = {
     "api/engagements/reports/(?P<key>[^/.]+)/history/$": ["{report}/api/engagements/reports/{ref}/history/"],
     "desk/attention/": ["/desk/attention/"],
     "api/desk/": ["/api/desk/", "/api/desk/?all=true"],
+    "comms/": ["/comms/", "/comms/?q=RM", "/comms/?q=Message"],
+    "comms/new/": ["/comms/new/"],
+    "comms/badge/": ["/comms/badge/"],
+    "comms/conversations/<int:pk>/": ["{conversation}/comms/conversations/{ref}/"],
+    "comms/conversations/<int:pk>/thread/": ["{conversation}/comms/conversations/{ref}/thread/"],
+    "comms/messages/<int:pk>/forward/": ["{message}/comms/messages/{ref}/forward/"],
+    "comms/messages/<int:pk>/edit/": ["{message}/comms/messages/{ref}/edit/"],
+    "api/comms/notifications/": ["/api/comms/notifications/"],
+    "api/comms/conversations/$": ["/api/comms/conversations/?limit=1000"],
+    "api/comms/conversations/(?P<pk>[^/.]+)/$": ["{conversation}/api/comms/conversations/{ref}/"],
+    "api/comms/messages/$": ["/api/comms/messages/?limit=1000"],
+    "api/comms/messages/(?P<pk>[^/.]+)/$": ["{message}/api/comms/messages/{ref}/"],
 }
 #: Routes that show no record: the sign-in form and the API's schema and its docs page.
 #: Routes this matrix does not request, each checked elsewhere: the report's PDF is the report page's
@@ -461,6 +500,8 @@ COUNTED = [
     ("/api/engagements/reports/?limit=1000", "report"),
     ("/api/core/attachments/?limit=1000", "attachment"),
     ("/api/assessment/measurements/?limit=1000", "measurement"),
+    ("/api/comms/conversations/?limit=1000", "conversation"),
+    ("/api/comms/messages/?limit=1000", "message"),
 ]
 
 
@@ -472,11 +513,14 @@ def _text(response: Any, url: str) -> str:
 
 
 CSRF = re.compile(r'("X-CSRFToken": ?"|name="csrfmiddlewaretoken" value=")[^"]+')
+#: The header's unread count: the viewer's own state, which falls as the matrix reads conversations.
+UNREAD = re.compile(r'(<span id="comms-badge"[^>]*>)\s*(?:<span class="comms-badge"[^>]*>\d+</span>)?\s*')
 
 
 def _same(text: str, ref: str) -> str:
     """A response as compared with another: the asked-for key written as REF, and the CSRF token
-    (masked afresh on every page) taken out."""
+    (masked afresh on every page) and the unread count taken out."""
+    text = UNREAD.sub(r"\1", text)
     return CSRF.sub(r"\1", text.replace(f"/{ref}/", "/REF/").replace(f'"{ref}"', '"REF"'))
 
 

@@ -88,6 +88,7 @@ def test_steps_are_found_in_installed_apps_order() -> None:
         "comity.engagements",
         "comity.events",
         "comity.assessment",
+        "comity.comms",
     ]
     for offered in (apps_offering(LOADER), apps_offering(DEMO_STEP)):
         names = [c.name for c in offered]

@@ -174,6 +174,7 @@ def _world(tmp_path: Path) -> World:
     ProgrammeActivity.objects.filter(pk=steps["report"].pk).update(status=Status.COMPLETED)
     _report_world(world, proposer)
     _measurement_world(world)
+    _comms_world(world)
     return world
 
 
@@ -200,6 +201,20 @@ def _measurement_world(world: World) -> None:
     world.ids["indicator"], world.ids["measurement"] = indicator.pk, measurement.pk
 
 
+def _comms_world(world: World) -> None:
+    """A PUBLIC conversation of every matrix user, started by the NLD editor."""
+    from comity.comms.services import conversation_start
+
+    opening = conversation_start(
+        acting_user=world.people["editor"],
+        subject="Matrix conversation",
+        label=label_from_marking("PUBLIC"),
+        members=[person for name, person in world.people.items() if name != "editor"],
+        body="Matrix message.",
+    )
+    world.ids["conversation"], world.ids["message"] = opening.conversation_id, opening.pk
+
+
 def _report_world(world: World, proposer: Client) -> None:
     """Two completed NLD exercises: one without an after-action report, one with (the editor's)."""
     for name in ("aar-new", "aar-edit"):
@@ -217,7 +232,16 @@ def _report_world(world: World, proposer: Client) -> None:
 
 def _fingerprint() -> tuple[Any, ...]:
     """Everything a write could touch: the rows of the written models, labels and the change log."""
+    from comity.comms.models import Conversation, Desk, Message, ReadMark
+
     models: tuple[type[Model], ...] = (
+        Conversation,
+        Conversation.members.through,
+        Conversation.desks.through,
+        Desk,
+        Message,
+        Message.quotes.through,
+        ReadMark,
         Engagement,
         EngagementParticipant,
         Engagement.objectives.through,
@@ -491,6 +515,60 @@ def _attachment_page_delete(client: Client, world: World, who: str) -> Any:
     return client.post(reverse("attachment-delete", args=[world.ids["attachment"]]), {"next": "/"})
 
 
+def _comms_compose(client: Client, world: World, who: str) -> Any:
+    body = {"subject": f"By {who}", "people": "wm-viewer", "desks": "AUT", "body": "Hello.", "marking": "PUBLIC"}
+    return client.post(reverse("comms:compose"), body)
+
+
+def _comms_send(client: Client, world: World, who: str) -> Any:
+    url = reverse("comms:conversation", args=[world.ids["conversation"]])
+    return client.post(url, {"body": f"Sent by {who}", "marking": "PUBLIC", "in_reply_to": world.ids["message"]})
+
+
+def _comms_api_send(client: Client, world: World, who: str) -> Any:
+    url = f"/api/comms/conversations/{world.ids['conversation']}/messages/"
+    return _json(client, "post", url, {"body": f"Sent by {who}", "label": "PUBLIC"})
+
+
+def _comms_forward(client: Client, world: World, who: str) -> Any:
+    url = reverse("comms:forward", args=[world.ids["message"]])
+    return client.post(url, {"conversation": world.ids["conversation"], "body": "Forwarded.", "marking": "PUBLIC"})
+
+
+def _comms_edit(client: Client, world: World, who: str) -> Any:
+    url = reverse("comms:edit", args=[world.ids["message"]])
+    return client.post(url, {"body": f"Corrected by {who}", "marking": "PUBLIC"})
+
+
+def _comms_relabel(client: Client, world: World, who: str) -> Any:
+    url = reverse("comms:edit", args=[world.ids["message"]])
+    return client.post(url, {"body": "Matrix message.", "marking": "NATO UNCLASSIFIED"})
+
+
+def _comms_withdraw(client: Client, world: World, who: str) -> Any:
+    return client.post(reverse("comms:withdraw", args=[world.ids["message"]]))
+
+
+#: Comms: any active editor writes their nation's messages to a conversation they are in (all of
+#: the matrix users are in the world's); only the author corrects or withdraws a message, and only
+#: an editor of its scope (NLD) relabels it.
+COMMS_SCENARIOS = [
+    Scenario("comms-compose", "comms/new/", "POST", _comms_compose, frozenset(EDITORS)),
+    Scenario("comms-send", "comms/conversations/<int:pk>/", "POST", _comms_send, frozenset(EDITORS)),
+    Scenario(
+        "comms-api-send",
+        "api/comms/conversations/(?P<pk>[^/.]+)/messages/$",
+        "POST",
+        _comms_api_send,
+        frozenset(EDITORS),
+    ),
+    Scenario("comms-forward", "comms/messages/<int:pk>/forward/", "POST", _comms_forward, frozenset(EDITORS)),
+    Scenario("comms-edit", "comms/messages/<int:pk>/edit/", "POST", _comms_edit, frozenset({"editor"})),
+    Scenario("comms-relabel", "comms/messages/<int:pk>/edit/", "POST", _comms_relabel, frozenset(NLD_EDITORS)),
+    Scenario("comms-withdraw", "comms/messages/<int:pk>/withdraw/", "POST", _comms_withdraw, frozenset({"editor"})),
+]
+
+
 STEP_BODIES = {
     "approve": {},
     "invite": {"nations": ["FIN"]},
@@ -588,6 +666,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("plan-api-calendar", "api/planning/calendar/", "POST", _api_solve("calendar"), frozenset(), compute=True),
     Scenario("cli-import", "", "CLI", _cli_import, frozenset(NLD_EDITORS)),
     *REPORT_SCENARIOS,
+    *COMMS_SCENARIOS,
     # Files on the NLD exercise: its write rule decides (an editor of NLD).
     Scenario("attachment-api-upload", "api/core/attachments/$", "POST", _attach_api, frozenset(NLD_EDITORS)),
     Scenario("attachment-page-upload", "attachments/add/", "POST", _attach_page, frozenset(NLD_EDITORS)),

@@ -1,29 +1,35 @@
 """``comity serve [--host H] [--port N] [--workers N]``: serve the desk.
 
-Two servers behind one command. With no workers (the embedded default, ``make demo``) it runs
-Django's single-process development server, which needs nothing else installed. With workers
-(``--workers N``, or ``COMITY_WORKERS`` under ``comity.settings.production``, which defaults to a
-pool) it runs gunicorn's pre-fork server on the project's WSGI application: a crashed or hung
-worker is replaced, and one slow request does not hold up the others.
+Both ways serve the project's ASGI application (``settings.ASGI_APPLICATION``: pages and the API
+over HTTP, comms' events over websockets). With no workers (the embedded default, ``make
+demo``) it runs uvicorn in this one process (Django's ``runserver`` would need daphne for
+websockets). With workers (``--workers N``, or ``COMITY_WORKERS`` under
+``comity.settings.production``, which defaults to a pool) it runs gunicorn's pre-fork server
+with uvicorn workers (``uvicorn_worker.UvicornWorker``): a crashed or hung worker is replaced,
+and one slow request does not hold up the others. Several workers share websocket events only
+through Redis (``COMITY_REDIS_URL``; ``docs/comms.md``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import uvicorn
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.core.wsgi import get_wsgi_application
 from django.db import connections
+from django.utils.module_loading import import_string
 from gunicorn.app.base import BaseApplication
+from uvicorn_worker import UvicornWorker
 
 
 class Command(BaseCommand):
     help = (
-        "Serve comity (static files included) on 127.0.0.1: Django's development server, or gunicorn "
-        "with --workers N (the default under comity.settings.production). Put a TLS proxy in front."
+        "Serve comity (static files and websockets included) on 127.0.0.1: uvicorn in one process, or "
+        "gunicorn with N uvicorn workers with --workers N (the default under comity.settings.production). "
+        "Put a TLS proxy in front."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,7 +39,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=settings.COMITY_SERVE_WORKERS,
-            help="gunicorn worker processes; 0 runs Django's development server "
+            help="gunicorn worker processes; 0 runs uvicorn in this process "
             f"(default here: {settings.COMITY_SERVE_WORKERS})",
         )
 
@@ -43,7 +49,10 @@ class Command(BaseCommand):
             raise CommandError("--workers must be 0 (development server) or more.")
         _require_collected_static()
         if workers == 0:
-            call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
+            call_command("check")  # what runserver checked before serving
+            uvicorn.run(
+                import_string(settings.ASGI_APPLICATION), host=options["host"], port=options["port"], lifespan="off"
+            )
             return
         # The workers are forked from this process: none may inherit its database connection.
         connections.close_all()
@@ -64,8 +73,16 @@ def _require_collected_static() -> None:
         )
 
 
+class ComityUvicornWorker(UvicornWorker):  # type: ignore[misc]
+    """uvicorn's gunicorn worker without the ASGI lifespan protocol, which Django does not speak
+    (uvicorn would otherwise try it on every boot and log that it is unsupported)."""
+
+    CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, "lifespan": "off"}
+
+
 class GunicornServer(BaseApplication):
-    """gunicorn run in this process (its documented custom application), on comity's WSGI app.
+    """gunicorn run in this process (its documented custom application), with uvicorn workers on
+    comity's ASGI application.
 
     In-process rather than gunicorn's own console script, so that ``comity serve`` stays the one
     way to start the desk and the settings module, system checks and static-files check above
@@ -77,6 +94,7 @@ class GunicornServer(BaseApplication):
         self.options = {
             "bind": bind,
             "workers": workers,
+            "worker_class": f"{ComityUvicornWorker.__module__}.{ComityUvicornWorker.__qualname__}",
             "proc_name": "comity",
             "accesslog": "-",  # requests to standard output, as a service manager expects
             # No runtime control socket: its default path is one per user, so a second desk (or
@@ -91,5 +109,5 @@ class GunicornServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        """Build the WSGI application in each worker, after the fork."""
-        return get_wsgi_application()
+        """Build the ASGI application in each worker, after the fork."""
+        return import_string(settings.ASGI_APPLICATION)
