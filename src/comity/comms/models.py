@@ -10,6 +10,8 @@ message always reads the thread it belongs to. The body is read and written only
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -70,7 +72,10 @@ class Message(LabelledModel):
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    body = models.TextField(help_text="Stored by comms.content; read nowhere else.")
+    body = models.BinaryField(editable=False, help_text="Sealed by comms.content; opened nowhere else.")
+    body_id = models.UUIDField(
+        default=uuid.uuid4, editable=False, unique=True, help_text="Binds the sealed body to this message."
+    )
     in_reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies")
     quotes = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="forwarded_in")
     created = models.DateTimeField(auto_now_add=True, db_index=True)

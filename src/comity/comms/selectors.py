@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from comity.comms.content import matching_body
+from comity.comms.content import with_body_containing
 from comity.comms.models import Conversation, Desk, DeskKind, Message, ReadMark
 from comity.core.banner import LABEL_PREFETCH, LABEL_SELECT
 
@@ -99,7 +99,7 @@ def inbox(user: User | AnonymousUser, query: str = "") -> QuerySet[Conversation]
         .prefetch_related("members", "desks", *LABEL_PREFETCH)
     )
     if query:
-        in_body = messages_visible_to(user).filter(matching_body(query), withdrawn__isnull=True)
+        in_body = with_body_containing(messages_visible_to(user).filter(withdrawn__isnull=True), query)
         conversations = conversations.filter(Q(subject__icontains=query) | Q(pk__in=in_body.values("conversation")))
     return conversations
 

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from comity.comms import selectors, services
-from comity.comms.content import read_body
+from comity.comms.content import read_bodies, read_body
 from comity.comms.forms import ComposeForm, EditForm, ForwardForm, MessageForm
 from comity.comms.models import Conversation, Message
 from comity.core.derivation import least_upper_bound
@@ -50,13 +50,16 @@ def _default_marking(conversation: Conversation, answering: Message | None) -> s
 
 
 def _rendered(messages: list[Message]) -> list[dict[str, Any]]:
-    """The thread as the templates draw it: each message with its text from ``comms.content``."""
+    """The thread as the templates draw it: each message with its text from ``comms.content``
+    (the thread's and its quotes' bodies opened together)."""
+    quoted = [q for m in messages for q in m.visible_quotes]  # type: ignore[attr-defined]
+    texts = read_bodies([m for m in [*messages, *quoted] if not m.withdrawn])
     return [
         {
             "message": m,
-            "text": "" if m.withdrawn else read_body(m),
+            "text": texts.get(m.pk, ""),
             "reply_to": m.visible_reply_to,  # type: ignore[attr-defined]
-            "quotes": [(q, "" if q.withdrawn else read_body(q)) for q in m.visible_quotes],  # type: ignore[attr-defined]
+            "quotes": [(q, texts.get(q.pk, "")) for q in m.visible_quotes],  # type: ignore[attr-defined]
         }
         for m in messages
     ]

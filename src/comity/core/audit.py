@@ -34,20 +34,27 @@ if TYPE_CHECKING:
 REDACTED_FIELDS = frozenset({"password"})
 
 
+def _logged_value(instance: models.Model, field: models.Field) -> Any:
+    """A field's value as the change log keeps it: secrets and binary content (sealed bodies) are
+    replaced by a marker, so the log shows that they changed without holding them."""
+    if field.attname in REDACTED_FIELDS:
+        return "[redacted]"
+    value = getattr(instance, field.attname)
+    if isinstance(value, bytes | memoryview | bytearray):
+        return f"[binary: {len(value)} bytes]"
+    return value
+
+
 def snapshot_json(instance: models.Model) -> str:
     """``snapshot`` as JSON text: what the change log stores, for writers that pass it as is."""
-    raw = {
-        field.attname: "[redacted]" if field.attname in REDACTED_FIELDS else getattr(instance, field.attname)
-        for field in instance._meta.concrete_fields
-    }
+    raw = {field.attname: _logged_value(instance, field) for field in instance._meta.concrete_fields}
     return json.dumps(raw, cls=DjangoJSONEncoder)
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The record's concrete field values, as JSON would store them (foreign keys as ids).
 
-    Secrets (password hashes) are replaced by a marker, so the log shows that they changed
-    without holding them.
+    Secrets (password hashes) and binary content are replaced by a marker (``_logged_value``).
     """
     return json.loads(snapshot_json(instance))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from comity.comms.content import MAX_BODY_CHARS, read_body
+from comity.comms.content import MAX_BODY_CHARS, read_bodies, read_body
 from comity.comms.models import Conversation, Message
 from comity.comms.selectors import messages_visible_to
 from comity.core.api.serializers import LabelField
@@ -46,8 +46,14 @@ class MessageSerializer(serializers.ModelSerializer):
         return obj.author.get_username() if obj.author else ""
 
     def get_body(self, obj: Message) -> str:
-        """The text (empty once withdrawn)."""
-        return "" if obj.withdrawn else read_body(obj)
+        """The text (empty once withdrawn); a list's bodies are opened together, on first need."""
+        if obj.withdrawn:
+            return ""
+        bodies: dict[int, str] = self.context.setdefault("bodies", {})
+        if obj.pk not in bodies:
+            page = getattr(self.parent, "instance", None) or [obj]
+            bodies.update(read_bodies(m for m in page if not m.withdrawn))
+        return bodies.get(obj.pk) or read_body(obj)
 
     def get_in_reply_to(self, obj: Message) -> int | None:
         """The message answered, when the reader may read it (else absent: null)."""

@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import struct
 import uuid
+from collections.abc import Sequence
 from functools import cache
 
 from cryptography.exceptions import InvalidTag
@@ -121,19 +122,51 @@ def unseal(blob: bytes, *, aad: bytes) -> bytes:
     """The plaintext ``seal`` was given, if ``blob`` is unchanged and ``aad`` is the same object's;
     otherwise ``TamperedError``. ``KeyUnavailableError`` when the master key that wraps the blob's
     data key is not configured here (a key store problem, not a forgery)."""
-    blob = bytes(blob)
-    key_id = data_key_id(blob)
-    row = DataKey.objects.filter(pk=key_id).values_list("master_key_id", "wrapped").first()
-    if row is None:
-        raise TamperedError("the blob names a data key this installation does not hold (changed, or shredded)")
-    master_id, wrapped = row
-    master = MasterKey(master_id, key_provider().master_key(master_id))
-    data_key = unwrap(master, key_id, wrapped)
-    header, nonce = blob[:HEADER_BYTES], blob[HEADER_BYTES - NONCE_BYTES : HEADER_BYTES]
-    try:
-        return AESGCM(data_key).decrypt(nonce, blob[HEADER_BYTES:], header + aad)
-    except InvalidTag:
-        raise TamperedError("the blob does not open: changed, or it belongs to another object") from None
+    [opened] = unseal_many([(blob, aad)])
+    if isinstance(opened, TamperedError):
+        raise opened
+    return opened
+
+
+def unseal_many(items: Sequence[tuple[bytes, bytes]]) -> list[bytes | TamperedError]:
+    """``unseal`` of each (blob, aad), their data keys read in one query (a page of messages opens
+    with one round trip, not one per message); a blob that does not open gives its
+    ``TamperedError`` in its place rather than failing the others."""
+    blobs = [bytes(blob) for blob, _ in items]
+    ids: list[uuid.UUID | TamperedError] = []
+    for blob in blobs:
+        try:
+            ids.append(data_key_id(blob))
+        except TamperedError as error:
+            ids.append(error)
+    wanted = [key_id for key_id in ids if isinstance(key_id, uuid.UUID)]
+    found = DataKey.objects.filter(pk__in=wanted).values_list("pk", "master_key_id", "wrapped")
+    rows = {pk: (master, wrapped) for pk, master, wrapped in found}
+    masters: dict[str, MasterKey] = {}
+    result: list[bytes | TamperedError] = []
+    for blob, (_, aad), key_id in zip(blobs, items, ids, strict=True):
+        if isinstance(key_id, TamperedError):
+            result.append(key_id)
+            continue
+        if key_id not in rows:
+            result.append(
+                TamperedError("the blob names a data key this installation does not hold (changed, or shredded)")
+            )
+            continue
+        master_id, wrapped = rows[key_id]
+        if master_id not in masters:
+            masters[master_id] = MasterKey(master_id, key_provider().master_key(master_id))
+        try:
+            data_key = unwrap(masters[master_id], key_id, wrapped)
+        except TamperedError as error:
+            result.append(error)
+            continue
+        header, nonce = blob[:HEADER_BYTES], blob[HEADER_BYTES - NONCE_BYTES : HEADER_BYTES]
+        try:
+            result.append(AESGCM(data_key).decrypt(nonce, blob[HEADER_BYTES:], header + aad))
+        except InvalidTag:
+            result.append(TamperedError("the blob does not open: changed, or it belongs to another object"))
+    return result
 
 
 def shred(blob: bytes) -> None:
