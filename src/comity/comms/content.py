@@ -5,21 +5,27 @@ through their access.
 Every module that writes or reads a message body calls ``store_body`` / ``read_body`` (and
 ``with_body_containing`` to search), and none reads the ``body`` column itself. The sealed blob is
 bound to its message (the AAD names the message's ``body_id``), so a blob copied onto another
-message does not open; a body that does not open is shown as such, never as another text. The
+message does not open; a body that does not open is shown as such, never as another text. Each
+body is also bound to the message's label after STANAG 4778 (``core.crypto.binding``: Ed25519 over
+the canonical label and the text's SHA-256, with the instance's key); pages and the API check it
+and show a mismatch as tampered. The
 change log never holds the body (``comms.services`` leaves it out of its snapshots), and an edit
 shreds the old body's data key, so no copy of the old text can be opened again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from comity.core.crypto.binding import Binding, Verdict, bind, canonical_label, verify
 from comity.core.crypto.envelope import seal, shred, unseal_many
 from comity.core.crypto.errors import TamperedError
+from comity.core.label_xml import to_element
 
 if TYPE_CHECKING:
     from comity.comms.models import Message
@@ -39,12 +45,37 @@ def _aad(message: Message) -> bytes:
 
 
 def store_body(message: Message, text: str) -> None:
-    """Seal ``text`` into ``message`` (unsaved: the service saves it with the rest); an edit's old
-    body has its data key shredded in the same transaction."""
+    """Seal ``text`` into ``message`` and bind it to the message's label (unsaved: the service saves
+    it with the rest); an edit's old body has its data key shredded in the same transaction."""
     old = bytes(message.body) if message.body else b""
     message.body = seal(text.encode("utf-8"), aad=_aad(message))
+    bind_body(message, text)
     if old:
         shred(old)
+
+
+def _canonical_label(message: Message) -> bytes:
+    return canonical_label(to_element(message.label.to_spec()))
+
+
+def bind_body(message: Message, text: str) -> None:
+    """Sign the message's label and text together (STANAG 4778): a relabel binds again."""
+    binding = bind(_canonical_label(message), text.encode("utf-8"), data_uri=f"urn:uuid:{message.body_id}")
+    message.binding_key, message.binding_signature = binding.key_id, binding.signature
+
+
+def binding_verdict(message: Message, text: str) -> Verdict:
+    """``OK`` when the message's label and text are those its binding was signed over; else
+    ``TAMPERED`` (a label or body changed in the database, or a binding of another key)."""
+    label_xml = _canonical_label(message)
+    binding = Binding(
+        message.binding_key,
+        hashlib.sha256(label_xml).digest(),
+        hashlib.sha256(text.encode("utf-8")).digest(),
+        bytes(message.binding_signature),
+        f"urn:uuid:{message.body_id}",
+    )
+    return verify(binding, label_xml, text.encode("utf-8"))
 
 
 def read_body(message: Message) -> str:

@@ -76,6 +76,10 @@ class Message(LabelledModel):
     body_id = models.UUIDField(
         default=uuid.uuid4, editable=False, unique=True, help_text="Binds the sealed body to this message."
     )
+    binding_key = models.CharField(max_length=24, blank=True, editable=False, help_text="The signing key's id.")
+    binding_signature = models.BinaryField(
+        default=b"", editable=False, help_text="Ed25519 over the canonical label and the body's SHA-256 (STANAG 4778)."
+    )
     in_reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies")
     quotes = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="forwarded_in")
     created = models.DateTimeField(auto_now_add=True, db_index=True)

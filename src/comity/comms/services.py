@@ -247,7 +247,7 @@ def message_edit(*, acting_user: User, message: Message, body: str) -> Message:
     before = _snapshot(message)
     content.store_body(message, body)
     message.edited = timezone.now()
-    message.save(update_fields=["body", "edited"])
+    message.save(update_fields=["body", "edited", "binding_key", "binding_signature"])
     audit_update_message(message, before, acting_user)
     publish_on_commit(message.pk, message.conversation_id)
     return message
@@ -269,7 +269,8 @@ def message_relabel(*, acting_user: User, message: Message, label: Confidentiali
     _check_covers(label, sources, "its conversation or what it answers or quotes")
     before = _snapshot(message)
     message.label = label
-    message.save(update_fields=["label"])
+    content.bind_body(message, content.read_body(message))
+    message.save(update_fields=["label", "binding_key", "binding_signature"])
     audit_update_message(message, before, acting_user)
     publish_on_commit(message.pk, message.conversation_id)
     return message

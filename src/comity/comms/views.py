@@ -17,9 +17,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from comity.comms import selectors, services
-from comity.comms.content import read_bodies, read_body
+from comity.comms.content import binding_verdict, read_bodies, read_body
 from comity.comms.forms import ComposeForm, EditForm, ForwardForm, MessageForm
 from comity.comms.models import Conversation, Message
+from comity.core.crypto.binding import Verdict
 from comity.core.derivation import least_upper_bound
 from comity.core.labels import LabelError, render_marking
 from comity.core.permissions import WriteDenied
@@ -58,6 +59,7 @@ def _rendered(messages: list[Message]) -> list[dict[str, Any]]:
         {
             "message": m,
             "text": texts.get(m.pk, ""),
+            "tampered": not m.withdrawn and binding_verdict(m, texts[m.pk]) != Verdict.OK,
             "reply_to": m.visible_reply_to,  # type: ignore[attr-defined]
             "quotes": [(q, texts.get(q.pk, "")) for q in m.visible_quotes],  # type: ignore[attr-defined]
         }

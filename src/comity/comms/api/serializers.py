@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from comity.comms.content import MAX_BODY_CHARS, read_bodies, read_body
+from comity.comms.content import MAX_BODY_CHARS, binding_verdict, read_bodies, read_body
 from comity.comms.models import Conversation, Message
 from comity.comms.selectors import messages_visible_to
 from comity.core.api.serializers import LabelField
@@ -23,6 +23,9 @@ def _readable(context: dict[str, Any]) -> set[int]:
 class MessageSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()
+    binding = serializers.SerializerMethodField(
+        help_text="ok, or tampered when the label or text is not what its STANAG 4778 binding signed."
+    )
     label = LabelField()
     in_reply_to = serializers.SerializerMethodField()
     quotes = serializers.SerializerMethodField()
@@ -34,6 +37,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "conversation",
             "author",
             "body",
+            "binding",
             "label",
             "in_reply_to",
             "quotes",
@@ -54,6 +58,10 @@ class MessageSerializer(serializers.ModelSerializer):
             page = getattr(self.parent, "instance", None) or [obj]
             bodies.update(read_bodies(m for m in page if not m.withdrawn))
         return bodies.get(obj.pk) or read_body(obj)
+
+    def get_binding(self, obj: Message) -> str:
+        """The binding's verdict over the message's current label and text ("ok" once withdrawn)."""
+        return "ok" if obj.withdrawn else str(binding_verdict(obj, self.get_body(obj)))
 
     def get_in_reply_to(self, obj: Message) -> int | None:
         """The message answered, when the reader may read it (else absent: null)."""

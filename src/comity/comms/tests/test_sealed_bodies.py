@@ -63,3 +63,23 @@ def test_search_finds_a_sealed_body_only_for_its_readers() -> None:
     start(people.nld, [people.fin], body=SECRET_TEXT, subject="Plain subject")
     assert [c.subject for c in inbox(people.fin, "kestrel")] == ["Plain subject"]
     assert list(inbox(people.ukr, "kestrel")) == []
+
+
+def test_a_label_changed_in_the_database_shows_as_tampered_and_a_relabel_binds_again() -> None:
+    from django.test import Client
+
+    people = make_people("bound")
+    opening = start(people.nld, [people.fin], body=SECRET_TEXT)
+    client = Client()
+    client.force_login(people.nld)
+    api = f"/api/comms/messages/{opening.pk}/"
+    assert client.get(api).json()["binding"] == "ok"
+    # Lowered behind the service's back: the binding was signed over the old label.
+    Message.objects.filter(pk=opening.pk).update(label=label("NATO RESTRICTED REL TO NLD, FIN, UKR"))
+    assert client.get(api).json()["binding"] == "tampered"
+    page = client.get(f"/comms/conversations/{opening.conversation_id}/").content.decode()
+    assert "Tampered: this message" in page
+    # The service's relabel signs the new label.
+    message = Message.objects.get(pk=opening.pk)
+    services.message_relabel(acting_user=people.nld, message=message, label=label("NATO SECRET REL TO NLD, FIN"))
+    assert client.get(api).json()["binding"] == "ok"
