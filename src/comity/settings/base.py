@@ -236,6 +236,10 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "comity.registry.choices.OrganisationKind",
         "ParticipantRoleEnum": "comity.engagements.choices.ParticipantRole",
         "ActivityRoleEnum": "comity.engagements.choices.ActivityRole",
+        "EngagementStatusEnum": "comity.engagements.choices.Status",
+        "ProgressStatusEnum": "comity.assessment.choices.ProgressStatus",
+        "ObjectiveLevelEnum": "comity.engagements.choices.ObjectiveLevel",
+        "MeetingLevelEnum": "comity.engagements.choices.MeetingLevel",
     },
 }
 
