@@ -9,10 +9,7 @@ votes and those of the next summer alike). A malformed line stops the read with 
 
 from __future__ import annotations
 
-import csv
-import gzip
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +17,7 @@ import numpy as np
 
 from comity.assessment.cohesion import ABSENT, VOTE_CODES
 from comity.data import PACKAGE_DATA
-from comity.registry.loader import DataFileError, require
+from comity.registry.loader import DataFileError, require, rows
 
 ASSESSMENT_DIR = PACKAGE_DATA / "assessment"
 VOTES = "un_votes_sessions55_74.csv.gz"
@@ -40,27 +37,6 @@ class SourceYear:
     matrix: np.ndarray
 
 
-def _lines(path: Path, fields: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, row) of a CSV file, gzip-compressed when its name says so, header checked.
-
-    ``keep_default_na`` matters here: Namibia's alpha-2 code is ``NA``, so no value means "missing".
-    """
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        handle = opener(path, "rt", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise DataFileError(path.name, 0, "-", f"cannot open: {exc.strerror}") from exc
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = [name for name in fields if name not in (reader.fieldnames or [])]
-        if missing:
-            raise DataFileError(path.name, 1, missing[0], "column missing from the header")
-        for line, row in enumerate(reader, start=2):
-            if None in row or any(value is None for value in row.values()):
-                raise DataFileError(path.name, line, "-", "wrong number of fields")
-            yield line, row
-
-
 def _field(row: dict[str, str], name: str, pattern: str, what: str, *, file: str, line: int) -> str:
     return require(row[name], pattern, file=file, line=line, field=name, what=what)
 
@@ -68,7 +44,7 @@ def _field(row: dict[str, str], name: str, pattern: str, what: str, *, file: str
 def read_roll_call_years(directory: Path = ASSESSMENT_DIR) -> dict[int, int]:
     """Each roll call's session-year."""
     years: dict[int, int] = {}
-    for line, row in _lines(directory / ROLL_CALLS, ("rcid", "session")):
+    for line, row in rows(directory / ROLL_CALLS, ("rcid", "session")):
         rcid = int(_field(row, "rcid", r"\d{1,7}", "a roll-call id", file=ROLL_CALLS, line=line))
         session = int(_field(row, "session", r"\d{1,3}", "a session number", file=ROLL_CALLS, line=line))
         years[rcid] = session + SESSION_YEAR_OFFSET
@@ -79,7 +55,7 @@ def read_votes(directory: Path = ASSESSMENT_DIR) -> dict[int, SourceYear]:
     """Every session-year's vote matrix; a vote on a roll call the roll-call file lacks is an error."""
     years = read_roll_call_years(directory)
     votes: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for line, row in _lines(directory / VOTES, ("rcid", "country_code", "vote")):
+    for line, row in rows(directory / VOTES, ("rcid", "country_code", "vote")):
         rcid = int(_field(row, "rcid", r"\d{1,7}", "a roll-call id", file=VOTES, line=line))
         code = _field(row, "country_code", r"[A-Z]{2}", "an alpha-2 code", file=VOTES, line=line)
         if row["vote"] not in VOTE_CODES:
@@ -114,7 +90,7 @@ def read_idealpoints(directory: Path = ASSESSMENT_DIR) -> dict[int, dict[str, fl
     """
     points: dict[int, dict[str, float]] = defaultdict(dict)
     ambiguous: set[tuple[int, str]] = set()
-    for line, row in _lines(directory / IDEALPOINTS, ("Year", "CountryAbb", "idealpoint")):
+    for line, row in rows(directory / IDEALPOINTS, ("Year", "CountryAbb", "idealpoint")):
         year = int(_field(row, "Year", r"(19|20)\d\d", "a year", file=IDEALPOINTS, line=line))
         abb = _field(row, "CountryAbb", r"[A-Z]{3,4}", "a COW abbreviation", file=IDEALPOINTS, line=line)
         number = _field(row, "idealpoint", r"-?\d+(\.\d+)?", "a number", file=IDEALPOINTS, line=line)

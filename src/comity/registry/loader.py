@@ -8,6 +8,7 @@ service that writes it can stay all-or-nothing.
 from __future__ import annotations
 
 import csv
+import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -119,9 +120,11 @@ class RegistryData:
 
 
 def rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) of a CSV file after checking that its header has ``required``."""
+    """Yield (line number, row) of a CSV file (gzip-compressed when its name ends ``.gz``) after
+    checking that its header has ``required``. No value means "missing": Namibia's code is ``NA``."""
+    opener = gzip.open if path.suffix == ".gz" else open
     try:
-        handle = path.open(encoding="utf-8", newline="")
+        handle = opener(path, "rt", encoding="utf-8", newline="")
     except OSError as exc:
         raise DataFileError(path.name, 0, "-", f"cannot open: {exc.strerror}") from exc
     with handle:
