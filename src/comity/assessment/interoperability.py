@@ -58,6 +58,10 @@ class YearNetwork:
     partners_with_allies: tuple[str, ...]
     nations: tuple[NationFigures, ...]
 
+    def most_central(self) -> list[NationFigures]:
+        """The nations, most central first (ties by ISO code): how the page and the report list them."""
+        return sorted(self.nations, key=lambda nation: (-nation.centrality, nation.iso3))
+
 
 def _centrality(weights: Counter[tuple[str, str]]) -> dict[str, float]:
     """Weighted eigenvector centrality per nation; each connected part is scored on its own (the

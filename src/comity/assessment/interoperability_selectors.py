@@ -11,6 +11,7 @@ were in a year is the registry's public answer for 31 December of it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
@@ -21,7 +22,7 @@ from comity.core.models import User
 from comity.engagements.models import Engagement, EngagementParticipant
 from comity.registry.loader import NATO
 from comity.registry.models import PartnershipFramework
-from comity.registry.selectors import group_members
+from comity.registry.selectors import group_members, names_on
 
 #: The most years one series covers (an engagement recorded as ending in 9999 must not make a
 #: page compute eight thousand networks): the latest ones up to this year.
@@ -68,11 +69,36 @@ def allies_and_partners(year: int) -> tuple[frozenset[str], frozenset[str]]:
     return allies, frozenset(partners - allies)
 
 
+def _network(participations: list[Participation], year: int) -> YearNetwork:
+    allies, partners = allies_and_partners(year)
+    return year_network(participations, year, allies=allies, partners=partners)
+
+
+def network_visible(user: User | AnonymousUser, year: int) -> YearNetwork:
+    """The co-participation network of one year, from the user's visible engagements."""
+    return _network(participations_visible(user), year)
+
+
 def interoperability_series(user: User | AnonymousUser) -> list[YearNetwork]:
     """The network of each year the user's visible engagements cover."""
     participations = participations_visible(user)
-    networks = []
-    for year in series_years(participations):
-        allies, partners = allies_and_partners(year)
-        networks.append(year_network(participations, year, allies=allies, partners=partners))
-    return networks
+    return [_network(participations, year) for year in series_years(participations)]
+
+
+@dataclass(frozen=True)
+class InteroperabilityReading:
+    """What the page and the API show: the series, the year asked for (the latest by default), its
+    network when the series has it, and its nations' names in force on 31 December."""
+
+    series: list[YearNetwork]
+    year: int | None
+    chosen: YearNetwork | None
+    names: dict[str, str]
+
+
+def interoperability_reading(user: User | AnonymousUser, year: int | None) -> InteroperabilityReading:
+    series = interoperability_series(user)
+    year = year or (series[-1].year if series else None)
+    chosen = next((network for network in series if network.year == year), None)
+    names = names_on([n.iso3 for n in chosen.nations], date(chosen.year, 12, 31)) if chosen else {}
+    return InteroperabilityReading(series, year, chosen, names)

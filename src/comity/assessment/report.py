@@ -26,8 +26,8 @@ from comity.assessment.burden import GDP_GUIDELINE
 from comity.assessment.choices import ProgressStatus
 from comity.assessment.cohesion import GroupCohesion
 from comity.assessment.cohesion_selectors import DEFAULT_OTHERS, CohesionTable, cohesion_series, cohesion_table
-from comity.assessment.interoperability import YearNetwork, year_network
-from comity.assessment.interoperability_selectors import allies_and_partners, participations_visible
+from comity.assessment.interoperability import YearNetwork
+from comity.assessment.interoperability_selectors import network_visible
 from comity.assessment.objective_selectors import IndicatorProgress, indicators_progress, summary_status
 from comity.assessment.scorecard import RankRange
 from comity.assessment.scorecard_selectors import AllyScores, ScorecardPage, scorecard_page
@@ -129,15 +129,14 @@ def build_report(user: User | AnonymousUser, year: int) -> Report:
     burden = burden_page(year)
     cohesion = cohesion_table(year, DEFAULT_OTHERS)
     series = cohesion_series(DEFAULT_OTHERS)
-    allies, partners = allies_and_partners(year)
-    network = year_network(participations_visible(user), year, allies=allies, partners=partners)
+    network = network_visible(user, year)
     evidence = _evidence(user, year)
     objectives = _objectives(user, year)
     labels = [e.label for e in evidence] + [s.objective.label for s in objectives]
     labels += [e.label for s in objectives for e in s.engagements]
     labels += [m.label for s in objectives for p in s.progress for m in p.measurements]
     marking, _ = bound_marking(labels)
-    ranked = sorted(network.nations, key=lambda n: (-n.centrality, n.iso3))[:TOP_NATIONS]
+    ranked = network.most_central()[:TOP_NATIONS]
     return Report(
         year=year,
         reader=getattr(user, "username", "") or "anonymous",

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 
 from comity.assessment.cohesion_selectors import cohesion_table, cohesion_years
-from comity.assessment.interoperability import year_network
-from comity.assessment.interoperability_selectors import allies_and_partners, participations_visible
+from comity.assessment.interoperability_selectors import network_visible
 from comity.assessment.scorecard import Aggregation, IndicatorSpec, Normalisation, Scorecard, scorecard
 from comity.assessment.selectors import burden_table, burden_years
 from comity.core.models import User
@@ -63,8 +62,7 @@ def ally_values(user: User | AnonymousUser, year: int) -> list[AllyScores]:
     """Each Ally's four figures for ``year`` (None where the indicator has none)."""
     burden = burden_table(year)
     cohesion = {row.iso3: row.with_allies.kappa for row in cohesion_table(year, ()).rows}
-    allies, partners = allies_and_partners(year)
-    network = year_network(participations_visible(user), year, allies=allies, partners=partners)
+    network = network_visible(user, year)
     strength = {nation.iso3: nation.strength for nation in network.nations}
     rows = {row.iso3: row for row in burden.rows}
     result = []

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from comity.assessment.interoperability import YearNetwork
+from comity.assessment.interoperability_selectors import InteroperabilityReading
 
 #: Years a query may name (the engagement records' own bounds).
 FIRST_YEAR, LAST_YEAR = 1, 9999
@@ -52,13 +52,13 @@ class InteroperabilitySerializer(serializers.Serializer):
 COMPUTED_FROM = "the engagement records the requester may see"
 
 
-def interoperability_answer(series: list[YearNetwork], year: int | None, names: dict[str, str]) -> dict[str, Any]:
-    """The API's answer: the series, and the nations of ``year`` (none when the series lacks it)."""
-    chosen = next((network for network in series if network.year == year), None)
+def interoperability_answer(reading: InteroperabilityReading) -> dict[str, Any]:
+    """The API's answer: the series, and the nations of its year (none when the series lacks it)."""
+    chosen = reading.chosen
     nations = chosen.nations if chosen else ()
     return {
         "computed_from": COMPUTED_FROM,
-        "series": [YearSummarySerializer(network).data for network in series],
-        "year": year if chosen else None,
-        "nations": [{**asdict(nation), "name": names.get(nation.iso3, nation.iso3)} for nation in nations],
+        "series": [YearSummarySerializer(network).data for network in reading.series],
+        "year": chosen.year if chosen else None,
+        "nations": [{**asdict(nation), "name": reading.names.get(nation.iso3, nation.iso3)} for nation in nations],
     }
