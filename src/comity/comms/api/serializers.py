@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from comity.comms.content import MAX_BODY_CHARS, binding_verdict, read_bodies, read_body
+from comity.comms.content import MAX_BODY_CHARS, binding_verdict, read_bodies
 from comity.comms.models import Conversation, Message
 from comity.comms.selectors import messages_visible_to
 from comity.core.api.serializers import LabelField
@@ -55,9 +55,9 @@ class MessageSerializer(serializers.ModelSerializer):
             return ""
         bodies: dict[int, str] = self.context.setdefault("bodies", {})
         if obj.pk not in bodies:
-            page = getattr(self.parent, "instance", None) or [obj]
-            bodies.update(read_bodies(m for m in page if not m.withdrawn))
-        return bodies.get(obj.pk) or read_body(obj)
+            page = [m for m in getattr(self.parent, "instance", None) or () if not m.withdrawn]
+            bodies.update(read_bodies(page if obj in page else [obj]))
+        return bodies[obj.pk]
 
     def get_binding(self, obj: Message) -> str:
         """The binding's verdict over the message's current label and text ("ok" once withdrawn)."""
