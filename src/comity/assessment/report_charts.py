@@ -21,7 +21,7 @@ matplotlib.use("Agg")  # no display: render to files only (set before pyplot is 
 import matplotlib.pyplot as plt
 
 #: The report's palette: the banner blue for the subject, a red for guidelines and rivals.
-BLUE, LIGHT_BLUE, RED, GREY = "#1f4e96", "#9fb3d1", "#c62828", "#6b7280"
+BLUE, LIGHT_BLUE, RED = "#1f4e96", "#9fb3d1", "#c62828"
 
 
 def _data_uri(figure: plt.Figure) -> str:
