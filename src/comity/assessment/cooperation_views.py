@@ -10,6 +10,8 @@ from django.views.decorators.http import require_safe
 
 from comity.assessment.api.cooperation_serializers import FREQUENCIES, CooperationQuerySerializer
 from comity.assessment.cooperation_selectors import DEFAULT_OTHERS, ClimateLine, cooperation_climate
+from comity.core.models import ConfidentialityLabel
+from comity.events import selectors as events
 from comity.registry.selectors import names_on
 
 
@@ -47,5 +49,9 @@ def cooperation(request: HttpRequest) -> HttpResponse:
             for line in lines
         ],
     }
-    context.update({"lines": lines, "chart": chart, "freq": query.validated_data["freq"]})
+    # The labels of the stored events the reader may see, as the event pages badge them: the lines
+    # are counted from those events, so the banner covers them.
+    stored = [row["label_id"] for row in events.store_summary(request.user)]
+    counted = list(ConfidentialityLabel.objects.filter(pk__in=stored).order_by("pk"))
+    context.update({"lines": lines, "chart": chart, "freq": query.validated_data["freq"], "counted_labels": counted})
     return render(request, "assessment/cooperation.html", context)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from comity.assessment.interoperability import Participation, YearNetwork, year_network
@@ -29,9 +30,15 @@ from comity.registry.selectors import group_members, names_on
 MAX_YEARS = 40
 
 
+def engagements_counted(user: User | AnonymousUser) -> QuerySet[Engagement]:
+    """The engagements the indicator counts for ``user``: visible, dated, begun by this year."""
+    this_year = timezone.localdate().year
+    return Engagement.objects.visible_to(user).filter(start_date__isnull=False, start_date__year__lte=this_year)
+
+
 def participations_visible(user: User | AnonymousUser) -> list[Participation]:
     """The visible engagements with their nations and the years they run in, up to this year."""
-    visible = Engagement.objects.visible_to(user).filter(start_date__isnull=False)
+    visible = engagements_counted(user)
     this_year = timezone.localdate().year
     spans = {
         pk: (start.year, min((end or start).year, this_year))
@@ -46,7 +53,6 @@ def participations_visible(user: User | AnonymousUser) -> list[Participation]:
     return [
         Participation(pk, range(first, max(first, last) + 1), frozenset(nations[pk]))
         for pk, (first, last) in spans.items()
-        if first <= this_year
     ]
 
 

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from comity.assessment.api.interoperability_serializers import InteroperabilityQuerySerializer
-from comity.assessment.interoperability_selectors import interoperability_reading
+from comity.assessment.interoperability_selectors import engagements_counted, interoperability_reading
+from comity.core.banner import labels_of
 
 
 @require_safe
@@ -33,6 +34,7 @@ def interoperability(request: HttpRequest) -> HttpResponse:
             "year": reading.year,
             "chosen": chosen,
             "nations": nations,
+            "counted_labels": labels_of(engagements_counted(request.user)),
         }
     )
     return render(request, "assessment/interoperability.html", context)

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
 from comity.core.models import User
 from comity.engagements.choices import Workflow
@@ -33,9 +34,15 @@ class ProgrammeDepth:
     objectives: int
 
 
+def programmes_counted(user: User | AnonymousUser) -> tuple[QuerySet[PartnerProgramme], QuerySet[ProgrammeActivity]]:
+    """The programmes the user may see, and their activities the user may see."""
+    programmes = PartnerProgramme.objects.visible_to(user)
+    return programmes, ProgrammeActivity.objects.visible_to(user).filter(programme__in=programmes.values("pk"))
+
+
 def partnership_depth(user: User | AnonymousUser) -> list[ProgrammeDepth]:
-    programmes = PartnerProgramme.objects.visible_to(user).select_related("partner").order_by("partner__name", "cycle")
-    activities = ProgrammeActivity.objects.visible_to(user).filter(programme__in=programmes.values("pk"))
+    visible, activities = programmes_counted(user)
+    programmes = visible.select_related("partner").order_by("partner__name", "cycle")
     steps: dict[int, Counter[str]] = {}
     menu: dict[int, set[int]] = {}
     for programme_id, workflow, item in activities.values_list("programme_id", "workflow", "menu_item_id"):

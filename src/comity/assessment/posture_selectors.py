@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from comity.assessment.air_policing import DetachmentDates, YearCoverage, year_coverage
@@ -22,6 +23,12 @@ from comity.engagements.models import Engagement
 #: The first day of Baltic Air Policing: Belgian F-16s at Šiauliai (the rotation-1 record's sources).
 BAP_FIRST_DAY = date(2004, 3, 29)
 BAP_PREFIX, EFP_PREFIX = "bap-", "efp-battlegroup-"
+
+
+def posture_records(user: User | AnonymousUser) -> QuerySet[Engagement]:
+    """The air-policing and battlegroup records the user may see: what the page's figures count."""
+    visible = Engagement.objects.visible_to(user)
+    return visible.filter(Q(key__startswith=BAP_PREFIX) | Q(key__startswith=EFP_PREFIX))
 
 
 def air_policing_coverage(user: User | AnonymousUser) -> list[YearCoverage]:

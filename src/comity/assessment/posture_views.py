@@ -8,7 +8,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from comity.assessment.posture_selectors import air_policing_coverage, battlegroups, battlegroups_by_year
+from comity.assessment.posture_selectors import (
+    air_policing_coverage,
+    battlegroups,
+    battlegroups_by_year,
+    posture_records,
+)
+from comity.core.banner import labels_of
 
 #: The Warsaw Summit (July 2016) decided the battlegroups; the first deployed in 2017.
 EFP_FIRST_YEAR = 2017
@@ -23,6 +29,7 @@ def posture(request: HttpRequest) -> HttpResponse:
         {
             "coverage": air_policing_coverage(request.user),
             "battlegroups": groups,
+            "counted_labels": labels_of(posture_records(request.user)),
             "standing": battlegroups_by_year(groups, EFP_FIRST_YEAR, timezone.localdate().year) if groups else [],
         },
     )

@@ -7,8 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from comity.assessment.api.scorecard_serializers import ScorecardQuerySerializer
+from comity.assessment.interoperability_selectors import engagements_counted
 from comity.assessment.scorecard import AGGREGATIONS, NORMALISATIONS
 from comity.assessment.scorecard_selectors import INDICATORS, scorecard_page, scorecard_years
+from comity.core.banner import labels_of
 
 
 @require_safe
@@ -46,5 +48,6 @@ def scorecard(request: HttpRequest) -> HttpResponse:
                     "rank": page.card.ranks[scores.iso3],
                 }
             )
-    context.update({"page": page, "rows": rows, "count": len(rows)})
+    counted = labels_of(engagements_counted(request.user))
+    context.update({"page": page, "rows": rows, "count": len(rows), "counted_labels": counted})
     return render(request, "assessment/scorecard.html", context)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.module_loading import import_string
@@ -14,7 +15,7 @@ from django.utils.module_loading import import_string
 from comity.core.access import PUBLIC_POLICY, LabelSpec
 from comity.core.labels import LabelError, high_water_mark, render_marking
 from comity.core.markings import display_marking, language_of
-from comity.core.models import ConfidentialityLabel
+from comity.core.models import ConfidentialityLabel, LabelledModel
 
 BANNER_PLACEHOLDER = "<!--comity:label-banner-->"
 
@@ -90,6 +91,17 @@ def bound_marking(labels: Iterable[ConfidentialityLabel]) -> tuple[str, LabelSpe
     """The least upper bound of ``labels`` as today's groups expand it: what a page's banner says
     and what an export is marked (PUBLIC when there are none)."""
     return compact(_page_labels(labels))
+
+
+def labels_of(*records: QuerySet[LabelledModel]) -> list[ConfidentialityLabel]:
+    """The distinct labels of the rows of ``records``, ready for ``{% label_badge %}``: what a page
+    that shows a figure derived from those rows badges, so that its banner is never lower than
+    the records behind the figure."""
+    ids: set[int] = set()
+    for queryset in records:
+        ids.update(queryset.values_list("label_id", flat=True))
+    found = ConfidentialityLabel.objects.filter(pk__in=ids).select_related("policy", "classification")
+    return list(found.prefetch_related("categories__values").order_by("pk"))
 
 
 def banner_html(labels: Iterable[ConfidentialityLabel]) -> str:

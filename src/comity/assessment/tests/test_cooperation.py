@@ -93,3 +93,15 @@ def test_page_links_each_line_to_the_events_behind_it(store: Path) -> None:
     assert "Every figure is computed from the event data you may see" in page
     assert body["computed_from"].startswith("the event data the requester may see")
     assert [line["target"] for line in body["lines"]][-1] == "GEO"
+
+
+@pytest.mark.django_db
+def test_the_pages_banner_covers_the_events_its_reader_may_see(store: Path) -> None:
+    insider, outsider = Client(), Client()
+    insider.force_login(make_user("UKR", "SECRET"))
+    outsider.force_login(make_user("FIN", "SECRET"))
+    with override_settings(DATA_DIR=store):
+        inside = insider.get("/assessment/cooperation/").content.decode()
+        outside = outsider.get("/assessment/cooperation/").content.decode()
+    assert ">NATO SECRET REL TO UKR</div>" in inside
+    assert "REL TO UKR" not in outside and 'id="counted-labels"' in outside

@@ -98,3 +98,17 @@ def test_page_and_api_say_what_the_figures_are_computed_from() -> None:
 def test_a_planned_engagement_of_a_later_year_is_not_counted_yet() -> None:
     make_exercise("interop-planned", start_date="2999-05-01", participants="USA;DEU", label="PUBLIC")
     assert all(p.years.start < 2999 for p in participations_visible(make_user("USA", "SECRET")))
+
+
+@pytestmark_db
+def test_the_pages_banner_covers_every_record_its_figures_count() -> None:
+    """A derived figure is never shown under a lower label than its sources: the interoperability
+    and scorecard pages badge the labels of the engagements they count, so the banner rises."""
+    make_exercise("interop-banner", start_date="2018-05-01", participants="USA;DEU", label="NATO SECRET REL TO USA")
+    for path in ("/assessment/interoperability/?year=2018", "/assessment/scorecard/?year=2018"):
+        insider, outsider = Client(), Client()
+        insider.force_login(make_user("USA", "SECRET"))
+        outsider.force_login(make_user("DEU", "SECRET"))
+        assert ">NATO SECRET REL TO USA</div>" in insider.get(path).content.decode(), path
+        page = outsider.get(path).content.decode()
+        assert "REL TO USA" not in page and 'id="counted-labels"' in page, path

@@ -76,3 +76,13 @@ def test_page_lists_coverage_and_battlegroups() -> None:
     page = client.get("/assessment/posture/").content.decode()
     assert 'data-year="2004"' in page and 'data-key="efp-battlegroup-est"' in page
     assert 'href="/engagements/records/efp-battlegroup-hun/"' in page and "date not recorded" in page
+
+
+@pytest.mark.django_db
+def test_the_posture_pages_banner_covers_a_hidden_record_for_its_reader() -> None:
+    Engagement.objects.filter(key="efp-battlegroup-lva").update(label=label_from_marking("NATO SECRET REL TO CAN"))
+    insider, outsider = Client(), Client()
+    insider.force_login(make_user("CAN", "SECRET"))
+    outsider.force_login(make_user("FIN", "SECRET"))
+    assert ">NATO SECRET REL TO CAN</div>" in insider.get("/assessment/posture/").content.decode()
+    assert "REL TO CAN" not in outsider.get("/assessment/posture/").content.decode()
